@@ -1,0 +1,5 @@
+package pole
+
+import "reflect"
+
+func reflectTypeOfMoment() reflect.Type { return reflect.TypeFor[Moment]() }

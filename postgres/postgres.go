@@ -1,0 +1,73 @@
+// Package postgres is Peel's store for forces that outgrow one machine: PostgreSQL through pgx.
+// Several peel serve instances may share one database.
+package postgres
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+
+	"github.com/jackc/pgx/v5"
+	"github.com/jackc/pgx/v5/stdlib"
+	"github.com/pressly/goose/v3"
+	"github.com/peel-rms/peel/sqlstore"
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// chainLockKey is the advisory lock that orders extensions of the audit hash chain.
+const chainLockKey = 7340001
+
+// Open connects to the database at url, migrates it and returns the store.
+func Open(ctx context.Context, url string, opts sqlstore.Options) (*sqlstore.Store, error) {
+	cfg, err := pgx.ParseConfig(url)
+	if err != nil {
+		return nil, fmt.Errorf("database URL: %w", err)
+	}
+	db := stdlib.OpenDB(*cfg)
+	db.SetMaxOpenConns(16)
+	db.SetMaxIdleConns(16)
+	if err := db.PingContext(ctx); err != nil {
+		db.Close()
+		return nil, fmt.Errorf("connect to PostgreSQL: %w", err)
+	}
+	if err := migrate(ctx, db); err != nil {
+		db.Close()
+		return nil, err
+	}
+	d := sqlstore.Dialect{Name: "postgres", Dollar: true, ChainLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", chainLockKey), MaxParams: 65535}
+	s := sqlstore.New(d, db, db, opts)
+	if err := s.EnsureDefaults(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	// Two instances starting together must not both migrate.
+	conn, err := db.Conn(ctx)
+	if err != nil {
+		return err
+	}
+	defer conn.Close()
+	if _, err := conn.ExecContext(ctx, `SELECT pg_advisory_lock(7340002)`); err != nil {
+		return err
+	}
+	defer conn.ExecContext(context.Background(), `SELECT pg_advisory_unlock(7340002)`)
+	p, err := goose.NewProvider(goose.DialectPostgres, db, sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}

@@ -1,0 +1,82 @@
+// Package sqlite is Peel's embedded store: SQLite through the pure-Go modernc driver, in WAL mode
+// with one writer connection and a pool of readers. It is the default: nothing else to install.
+package sqlite
+
+import (
+	"context"
+	"database/sql"
+	"embed"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+
+	"github.com/pressly/goose/v3"
+	"github.com/peel-rms/peel/sqlstore"
+	_ "modernc.org/sqlite" // registers the "sqlite" driver
+)
+
+//go:embed migrations/*.sql
+var migrations embed.FS
+
+// File is the database file's name inside the data directory.
+const File = "peel.db"
+
+// Open opens (creating and migrating) the embedded store in dir.
+func Open(ctx context.Context, dir string, opts sqlstore.Options) (*sqlstore.Store, error) {
+	if err := os.MkdirAll(dir, 0o700); err != nil {
+		return nil, fmt.Errorf("data directory: %w", err)
+	}
+	path := filepath.Join(dir, File)
+	pragmas := url.Values{}
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "cache_size(-32000)", "temp_store(MEMORY)"} {
+		pragmas.Add("_pragma", p)
+	}
+	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode()+"&_txlock=immediate")
+	if err != nil {
+		return nil, err
+	}
+	// One writer: SQLite serialises writes anyway, and one connection avoids busy retries within
+	// this process. Other processes (the CLI beside a server) wait on busy_timeout.
+	w.SetMaxOpenConns(1)
+	w.SetMaxIdleConns(1)
+	w.SetConnMaxLifetime(0)
+	if err := migrate(ctx, w); err != nil {
+		w.Close()
+		return nil, err
+	}
+	rpragmas := url.Values{}
+	for _, p := range []string{"busy_timeout(10000)", "query_only(1)", "cache_size(-32000)", "temp_store(MEMORY)"} {
+		rpragmas.Add("_pragma", p)
+	}
+	r, err := sql.Open("sqlite", "file:"+path+"?"+rpragmas.Encode())
+	if err != nil {
+		w.Close()
+		return nil, err
+	}
+	r.SetMaxOpenConns(8)
+	r.SetMaxIdleConns(8)
+	r.SetConnMaxLifetime(0)
+	s := sqlstore.New(sqlstore.Dialect{Name: "sqlite", MaxParams: 32766}, w, r, opts)
+	if err := s.EnsureDefaults(ctx); err != nil {
+		s.Close()
+		return nil, err
+	}
+	return s, nil
+}
+
+func migrate(ctx context.Context, db *sql.DB) error {
+	sub, err := fs.Sub(migrations, "migrations")
+	if err != nil {
+		return err
+	}
+	p, err := goose.NewProvider(goose.DialectSQLite3, db, sub)
+	if err != nil {
+		return fmt.Errorf("migrations: %w", err)
+	}
+	if _, err := p.Up(ctx); err != nil {
+		return fmt.Errorf("migrate: %w", err)
+	}
+	return nil
+}

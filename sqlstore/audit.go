@@ -1,0 +1,285 @@
+package sqlstore
+
+import (
+	"context"
+	"database/sql"
+	"errors"
+	"fmt"
+	"strings"
+	"time"
+
+	"github.com/peel-rms/peel/audit"
+	"github.com/peel-rms/peel/auth"
+)
+
+type auditReq struct {
+	e    *audit.Entry
+	done chan error
+}
+
+// audit queues an entry to commit with the transaction.
+func (tx *Tx) audit(p *auth.Principal, action string, records []string, detail string) {
+	tx.entries = append(tx.entries, newEntry(p, action, records, detail))
+}
+
+func newEntry(p *auth.Principal, action string, records []string, detail string) *audit.Entry {
+	e := &audit.Entry{Action: action, Records: records, Detail: detail}
+	if p != nil {
+		e.User, e.Purpose = p.Username, p.Purpose
+		if p.Via == "cli" && e.User == "system" {
+			e.User = "cli"
+		}
+	}
+	return e
+}
+
+// appendAudit extends the hash chain with the entries. It runs last in a write transaction, so
+// the chain lock (PostgreSQL) is held only from here to commit.
+func (tx *Tx) appendAudit(ctx context.Context) error {
+	if len(tx.entries) == 0 {
+		return nil
+	}
+	if lock := tx.s.dialect.ChainLock; lock != "" {
+		if _, err := tx.exec(ctx, lock); err != nil {
+			return fmt.Errorf("audit chain lock: %w", err)
+		}
+	}
+	var seq int64
+	var hash string
+	err := tx.queryRow(ctx, `SELECT seq, hash FROM audit ORDER BY seq DESC LIMIT 1`).Scan(&seq, &hash)
+	switch {
+	case errors.Is(err, sql.ErrNoRows):
+		seq, hash = 0, audit.Genesis
+	case err != nil:
+		return fmt.Errorf("audit chain head: %w", err)
+	}
+	var links []any
+	rows := make([]any, 0, len(tx.entries)*9)
+	for _, e := range tx.entries {
+		if e.At.IsZero() {
+			e.At = tx.now
+		}
+		e.Seal(seq, hash)
+		seq, hash = e.Seq, e.Hash
+		recs := ""
+		if len(e.Records) > 0 {
+			recs = strings.Join(e.Records, ",")
+		}
+		rows = append(rows, e.Seq, micros(e.At), e.User, e.Action, recs, e.Purpose, e.Detail, e.PrevHash, e.Hash)
+		for _, id := range uniq(append(append([]string(nil), e.Records...), tx.bulk[e]...)) {
+			links = append(links, id, e.Seq)
+		}
+	}
+	if err := tx.insertRows(ctx, "audit", "seq, at, user_name, action, records, purpose, detail, prev_hash, hash", 9, rows, ""); err != nil {
+		return fmt.Errorf("audit append: %w", err)
+	}
+	if err := tx.insertRows(ctx, "audit_records", "record_id, seq", 2, links, ""); err != nil {
+		return fmt.Errorf("audit index: %w", err)
+	}
+	tx.entries = nil
+	return nil
+}
+
+func uniq(ids []string) []string {
+	if len(ids) < 2 {
+		return ids
+	}
+	seen := make(map[string]bool, len(ids))
+	out := ids[:0:0]
+	for _, id := range ids {
+		if !seen[id] {
+			seen[id] = true
+			out = append(out, id)
+		}
+	}
+	return out
+}
+
+// insertRows inserts flat args as rows of width columns, in as few statements as the dialect allows.
+func (tx *Tx) insertRows(ctx context.Context, table, cols string, width int, args []any, suffix string) error {
+	if len(args) == 0 {
+		return nil
+	}
+	per := tx.s.dialect.MaxParams / width
+	if per > 500 {
+		per = 500
+	}
+	for len(args) > 0 {
+		n := min(len(args)/width, per)
+		q := "INSERT INTO " + table + " (" + cols + ") VALUES " + placeholders(n, width) + " " + suffix
+		if _, err := tx.exec(ctx, q, args[:n*width]...); err != nil {
+			return err
+		}
+		args = args[n*width:]
+	}
+	return nil
+}
+
+// Consult records that the principal consulted records (opened them, saw them in search results or
+// in a query's answer). It returns once the entry is committed; entries from concurrent requests
+// commit together in one transaction.
+func (s *Store) Consult(ctx context.Context, p *auth.Principal, action string, records []string, detail string) error {
+	req := auditReq{e: newEntry(p, action, records, detail), done: make(chan error, 1)}
+	select {
+	case s.auditq <- req:
+	case <-s.done:
+		return errors.New("store closed")
+	case <-ctx.Done():
+		return ctx.Err()
+	}
+	select {
+	case err := <-req.done:
+		return err
+	case <-s.done:
+		return errors.New("store closed")
+	}
+}
+
+// maxAuditBatch bounds one group commit.
+const maxAuditBatch = 1024
+
+func (s *Store) auditLoop() {
+	defer s.wg.Done()
+	for {
+		var batch []auditReq
+		select {
+		case <-s.done:
+			return
+		case r := <-s.auditq:
+			batch = append(batch, r)
+		}
+	drain:
+		for len(batch) < maxAuditBatch {
+			select {
+			case r := <-s.auditq:
+				batch = append(batch, r)
+			default:
+				break drain
+			}
+		}
+		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
+		err := s.write(ctx, func(tx *Tx) error {
+			for _, r := range batch {
+				tx.entries = append(tx.entries, r.e)
+			}
+			return nil
+		})
+		cancel()
+		if err != nil {
+			s.log.Error("audit group commit failed", "entries", len(batch), "err", err)
+		}
+		for _, r := range batch {
+			r.done <- err
+		}
+	}
+}
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	Record string
+	User   string
+	Action string
+	Before int64 // entries with seq below this (paging backwards); 0 = from the newest
+	Limit  int
+}
+
+// Audit lists audit entries, newest first. Only principals with the audit permission may read it.
+func (s *Store) Audit(ctx context.Context, p *auth.Principal, f AuditFilter) ([]audit.Entry, error) {
+	if err := p.Require(auth.PermAudit); err != nil {
+		return nil, err
+	}
+	if f.Limit <= 0 || f.Limit > 1000 {
+		f.Limit = 100
+	}
+	var where []string
+	var args []any
+	from := "audit a"
+	if f.Record != "" {
+		from = "audit_records ar JOIN audit a ON a.seq = ar.seq"
+		where = append(where, "ar.record_id = ?")
+		args = append(args, f.Record)
+	}
+	if f.User != "" {
+		where = append(where, "a.user_name = ?")
+		args = append(args, f.User)
+	}
+	if f.Action != "" {
+		where = append(where, "a.action = ?")
+		args = append(args, f.Action)
+	}
+	if f.Before > 0 {
+		where = append(where, "a.seq < ?")
+		args = append(args, f.Before)
+	}
+	q := "SELECT a.seq, a.at, a.user_name, a.action, a.records, a.purpose, a.detail, a.prev_hash, a.hash FROM " + from
+	if len(where) > 0 {
+		q += " WHERE " + strings.Join(where, " AND ")
+	}
+	q += " ORDER BY a.seq DESC LIMIT ?"
+	args = append(args, f.Limit)
+	rows, err := s.r.QueryContext(ctx, s.q(q), args...)
+	if err != nil {
+		return nil, fmt.Errorf("audit list: %w", err)
+	}
+	defer rows.Close()
+	var out []audit.Entry
+	for rows.Next() {
+		e, err := scanEntry(rows)
+		if err != nil {
+			return nil, err
+		}
+		out = append(out, e)
+	}
+	return out, rows.Err()
+}
+
+func scanEntry(rows *sql.Rows) (audit.Entry, error) {
+	var e audit.Entry
+	var at int64
+	var recs, purpose, detail sql.NullString
+	if err := rows.Scan(&e.Seq, &at, &e.User, &e.Action, &recs, &purpose, &detail, &e.PrevHash, &e.Hash); err != nil {
+		return e, fmt.Errorf("audit scan: %w", err)
+	}
+	e.At = fromMicros(at)
+	if recs.String != "" {
+		e.Records = strings.Split(recs.String, ",")
+	}
+	e.Purpose, e.Detail = purpose.String, detail.String
+	return e, nil
+}
+
+// VerifyAudit walks the whole audit log in sequence order and checks its hash chain. It returns
+// the number of entries and the first fault found.
+func (s *Store) VerifyAudit(ctx context.Context) (int64, error) {
+	v := audit.NewVerifier()
+	const page = 5000
+	var after int64
+	for {
+		rows, err := s.r.QueryContext(ctx, s.q(`SELECT seq, at, user_name, action, records, purpose, detail, prev_hash, hash
+			FROM audit WHERE seq > ? ORDER BY seq LIMIT ?`), after, page)
+		if err != nil {
+			return v.Count(), fmt.Errorf("audit read: %w", err)
+		}
+		n := 0
+		for rows.Next() {
+			e, err := scanEntry(rows)
+			if err != nil {
+				rows.Close()
+				return v.Count(), err
+			}
+			if err := v.Check(&e); err != nil {
+				rows.Close()
+				return v.Count(), err
+			}
+			after = e.Seq
+			n++
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return v.Count(), err
+		}
+		if n < page {
+			return v.Count(), nil
+		}
+	}
+}

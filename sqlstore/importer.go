@@ -1,0 +1,682 @@
+package sqlstore
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/sha256"
+	"database/sql"
+	"encoding/hex"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"os"
+	"sort"
+
+	"github.com/peel-rms/peel/audit"
+	"github.com/peel-rms/peel/auth"
+	"github.com/peel-rms/peel/pole"
+	"github.com/peel-rms/peel/ukref"
+)
+
+// ImportSummary is what an import did, as the contract words it.
+type ImportSummary struct {
+	Created   map[string]int `json:"created"`
+	Updated   map[string]int `json:"updated"`
+	Unchanged int            `json:"unchanged"`
+	Links     int            `json:"links"`
+	Calls     int            `json:"calls"`
+}
+
+// Import limits.
+const (
+	MaxLineBytes     = 4 << 20
+	maxReportedError = 1000
+	importChunk      = 500
+)
+
+// ImportOptions qualify an import.
+type ImportOptions struct {
+	// TempDir holds the spooled body (default: the system temp dir).
+	TempDir string
+}
+
+// importLine is a decoded line with its number.
+type importLine struct {
+	n     int
+	line  *pole.Line
+	flags []pole.Flag
+}
+
+// refInfo is what is known about a ref: its record and kind.
+type refInfo struct {
+	id   string
+	kind pole.Kind
+}
+
+// Import reads interchange NDJSON and stores it all, or nothing: every line is checked first, and
+// if any is bad the import fails listing every bad line; otherwise everything is written in one
+// transaction. The body is spooled to a temporary file so bodies of any size stream through.
+func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r io.Reader, opts ImportOptions) (*ImportSummary, error) {
+	if err := p.Require(auth.PermImport); err != nil {
+		return nil, err
+	}
+	if source == "" {
+		source = "import"
+	}
+	vocab, err := s.Vocabulary(ctx)
+	if err != nil {
+		return nil, err
+	}
+	spool, err := os.CreateTemp(opts.TempDir, "peel-import-*.ndjson")
+	if err != nil {
+		return nil, fmt.Errorf("import spool: %w", err)
+	}
+	defer os.Remove(spool.Name())
+	defer spool.Close()
+
+	// Pass 1: decode and validate every line; note refs defined and refs used.
+	now := s.Now()
+	defined := map[string]refInfo{}
+	definedLine := map[string]int{}
+	used := map[string]int{} // refs used before (or without) being defined -> first line
+	var errs []pole.FieldError
+	fail := func(n int, fes ...pole.FieldError) {
+		for _, fe := range fes {
+			if len(errs) < maxReportedError {
+				fe.Line = n
+				errs = append(errs, fe)
+			}
+		}
+	}
+	use := func(n int, ref string) {
+		if ref == "" {
+			return
+		}
+		if _, ok := defined[ref]; !ok {
+			if _, seen := used[ref]; !seen {
+				used[ref] = n
+			}
+		}
+	}
+	bw := bufio.NewWriterSize(spool, 1<<20)
+	n := 0
+	err = eachLine(r, func(raw []byte) error {
+		n++
+		if _, err := bw.Write(raw); err != nil {
+			return err
+		}
+		if err := bw.WriteByte('\n'); err != nil {
+			return err
+		}
+		if len(bytes.TrimSpace(raw)) == 0 {
+			return nil
+		}
+		if len(raw) > MaxLineBytes {
+			fail(n, pole.FieldError{Message: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)})
+			return nil
+		}
+		line, perr := pole.DecodeLine(raw)
+		if perr != nil {
+			fes := perr.Fields
+			if len(fes) == 0 {
+				fes = []pole.FieldError{{Message: perr.Message}}
+			}
+			fail(n, fes...)
+			return nil
+		}
+		switch {
+		case line.Record != nil:
+			in := line.Record
+			if prev, dup := definedLine[in.Ref]; dup {
+				fail(n, pole.FieldError{Field: "ref", Message: fmt.Sprintf("%q is already defined on line %d", in.Ref, prev)})
+				return nil
+			}
+			if _, verr := pole.Validate(in.Body, vocab, now); verr != nil {
+				var pe *pole.Error
+				errors.As(verr, &pe)
+				fail(n, pe.Fields...)
+			}
+			if aerr := checkAccess(in.Access, auth.System("import")); aerr != nil {
+				var pe *pole.Error
+				errors.As(aerr, &pe)
+				fail(n, pe.Fields...)
+			}
+			defined[in.Ref] = refInfo{kind: in.Kind}
+			definedLine[in.Ref] = n
+			if ev, ok := in.Body.(*pole.Event); ok {
+				use(n, ev.Location)
+			}
+		case line.Link != nil:
+			use(n, line.Link.From)
+			use(n, line.Link.To)
+			use(n, line.Link.Evidence)
+			if l := line.Link; l.ValidFrom != nil && l.ValidTo != nil && !l.ValidTo.T.After(l.ValidFrom.T) {
+				fail(n, pole.FieldError{Field: "valid_to", Message: "must be after valid_from"})
+			}
+		}
+		return nil
+	})
+	if err != nil {
+		var pe *pole.Error
+		if errors.As(err, &pe) {
+			return nil, pe
+		}
+		return nil, fmt.Errorf("import read: %w", err)
+	}
+	if err := bw.Flush(); err != nil {
+		return nil, fmt.Errorf("import spool: %w", err)
+	}
+	// Refs not defined in the file must name records imported earlier under the same source.
+	var missing []string
+	for ref := range used {
+		if _, ok := defined[ref]; !ok {
+			missing = append(missing, ref)
+		}
+	}
+	earlier, err := s.lookupRefs(ctx, &reader{s: s, db: s.r}, p, source, missing)
+	if err != nil {
+		return nil, err
+	}
+	sort.Strings(missing)
+	for _, ref := range missing {
+		if _, ok := earlier[ref]; !ok {
+			fail(used[ref], pole.FieldError{Field: "ref", Message: fmt.Sprintf("%q resolves to no record in this file or earlier imports of source %q", ref, source)})
+		}
+	}
+	if len(errs) > 0 {
+		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
+		return nil, &pole.Error{Code: pole.EInvalid, Message: fmt.Sprintf("the import has %d bad lines; nothing was imported", countLines(errs)), Fields: errs}
+	}
+
+	// Pass 2: write everything in one transaction.
+	sum := &ImportSummary{Created: map[string]int{}, Updated: map[string]int{}}
+	var touched []string
+	err = s.write(ctx, func(tx *Tx) error {
+		w := &writer{tx: tx, p: p, vocab: vocab, source: source, keys: map[string]string{}, refs: map[string]string{}}
+		w.kinds = map[string]pole.Kind{}
+		im := &importer{w: w, sum: sum, kinds: w.kinds, created: map[string]bool{}, vocab: vocab}
+		for ref, ri := range earlier {
+			w.refs[ref] = ri.id
+			im.kinds[ri.id] = ri.kind
+		}
+		if err := im.pass(ctx, spool, im.records); err != nil {
+			return err
+		}
+		if err := im.pass(ctx, spool, im.shorthands); err != nil {
+			return err
+		}
+		if err := im.pass(ctx, spool, im.linksAndCalls); err != nil {
+			return err
+		}
+		if len(im.errs) > 0 {
+			return &pole.Error{Code: pole.EInvalid, Message: fmt.Sprintf("the import has %d bad lines; nothing was imported", countLines(im.errs)), Fields: im.errs}
+		}
+		touched = im.touched
+		detail, _ := json.Marshal(struct {
+			Source string `json:"source"`
+			*ImportSummary
+			RecordsSHA256 string `json:"records_sha256"`
+		}{source, sum, digestIDs(touched)})
+		e := newEntry(p, audit.ActionImport, nil, string(detail))
+		tx.entries = append(tx.entries, e)
+		tx.bulk = map[*audit.Entry][]string{e: touched}
+		return nil
+	})
+	if err != nil {
+		return nil, mapUnique(err)
+	}
+	return sum, nil
+}
+
+func countLines(fes []pole.FieldError) int {
+	lines := map[int]bool{}
+	for _, f := range fes {
+		lines[f.Line] = true
+	}
+	return len(lines)
+}
+
+func digestIDs(ids []string) string {
+	sorted := append([]string(nil), ids...)
+	sort.Strings(sorted)
+	h := sha256.New()
+	for _, id := range sorted {
+		h.Write([]byte(id))
+		h.Write([]byte{'\n'})
+	}
+	return hex.EncodeToString(h.Sum(nil))
+}
+
+// eachLine calls f with each line of r (without its newline), however long.
+func eachLine(r io.Reader, f func([]byte) error) error {
+	br := bufio.NewReaderSize(r, 1<<20)
+	var long []byte
+	for {
+		chunk, err := br.ReadSlice('\n')
+		switch {
+		case errors.Is(err, bufio.ErrBufferFull):
+			if len(long) <= MaxLineBytes {
+				long = append(long, chunk...)
+			}
+			continue
+		case err != nil && !errors.Is(err, io.EOF):
+			var maxErr *maxBytesError
+			if errors.As(err, &maxErr) || err.Error() == "http: request body too large" {
+				return &pole.Error{Code: pole.ETooLarge, Message: "the import body is larger than the server accepts"}
+			}
+			return err
+		}
+		line := chunk
+		if long != nil {
+			long = append(long, chunk...)
+			line = long
+		}
+		line = bytes.TrimSuffix(bytes.TrimSuffix(line, []byte("\n")), []byte("\r"))
+		if len(line) > 0 || err == nil {
+			if ferr := f(line); ferr != nil {
+				return ferr
+			}
+		}
+		long = nil
+		if err != nil {
+			return nil
+		}
+	}
+}
+
+type maxBytesError struct{}
+
+func (*maxBytesError) Error() string { return "too large" }
+
+// lookupRefs resolves refs of a source to live records the principal may see.
+func (s *Store) lookupRefs(ctx context.Context, q querier, p *auth.Principal, source string, refs []string) (map[string]refInfo, error) {
+	out := map[string]refInfo{}
+	for len(refs) > 0 {
+		n := min(len(refs), importChunk)
+		chunk := refs[:n]
+		refs = refs[n:]
+		args := []any{source}
+		for _, r := range chunk {
+			args = append(args, r)
+		}
+		rows, err := q.query(ctx, `SELECT f.ref, r.id, r.kind, r.access, r.merged_into FROM refs f JOIN records r ON r.id = f.record_id
+			WHERE f.source = ? AND f.ref IN (`+inList(len(chunk))+`) AND r.deleted = 0`, args...)
+		if err != nil {
+			return nil, fmt.Errorf("lookup refs: %w", err)
+		}
+		for rows.Next() {
+			var ref, id, kind string
+			var access, merged sql.NullString
+			if err := rows.Scan(&ref, &id, &kind, &access, &merged); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			if merged.String != "" {
+				id = merged.String
+			}
+			if canSeeRaw(p, access.String) {
+				out[ref] = refInfo{id: id, kind: pole.Kind(kind)}
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// importer is the state of pass 2 of one import.
+type importer struct {
+	w       *writer
+	sum     *ImportSummary
+	vocab   *ukref.Vocabulary
+	kinds   map[string]pole.Kind // record id -> kind, for link checks
+	created map[string]bool      // ids created by this import (their links cannot exist yet)
+	touched []string
+	errs    []pole.FieldError
+	pending []importLine
+}
+
+// pass re-reads the spooled file, handing lines to f in chunks.
+func (im *importer) pass(ctx context.Context, spool *os.File, f func(context.Context, []importLine) error) error {
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return err
+	}
+	n := 0
+	var chunk []importLine
+	err := eachLine(spool, func(raw []byte) error {
+		n++
+		if len(bytes.TrimSpace(raw)) == 0 {
+			return nil
+		}
+		line, perr := pole.DecodeLine(raw)
+		if perr != nil {
+			return perr
+		}
+		chunk = append(chunk, importLine{n: n, line: line})
+		if len(chunk) >= importChunk {
+			err := f(ctx, chunk)
+			chunk = chunk[:0]
+			return err
+		}
+		return nil
+	})
+	if err != nil {
+		return err
+	}
+	if len(chunk) > 0 {
+		return f(ctx, chunk)
+	}
+	return nil
+}
+
+// records writes the record lines of a chunk: new records, new versions of records this source
+// sent before, refs added to records found by exact key.
+func (im *importer) records(ctx context.Context, chunk []importLine) error {
+	w, tx := im.w, im.w.tx
+	var ins []importLine
+	var refs []string
+	var keys []string
+	for _, il := range chunk {
+		if il.line.Record == nil {
+			continue
+		}
+		in := il.line.Record
+		flags, _ := pole.Validate(in.Body, im.vocab, tx.now)
+		il.flags = flags
+		ins = append(ins, il)
+		refs = append(refs, in.Ref)
+		keys = append(keys, in.Body.Keys()...)
+	}
+	if len(ins) == 0 {
+		return nil
+	}
+	prior, err := tx.s.lookupRefs(ctx, tx, auth.System("import"), w.source, refs)
+	if err != nil {
+		return err
+	}
+	var priorIDs []string
+	for _, ri := range prior {
+		priorIDs = append(priorIDs, ri.id)
+	}
+	priorRecs, err := loadRecords(ctx, tx, tx.s.dialect.MaxParams, priorIDs)
+	if err != nil {
+		return err
+	}
+	if err := w.prefetchKeys(ctx, keys); err != nil {
+		return err
+	}
+	for _, il := range ins {
+		in := il.line.Record
+		kind := string(in.Kind)
+		if ri, ok := prior[in.Ref]; ok {
+			old := priorRecs[ri.id]
+			if old == nil {
+				return fmt.Errorf("line %d: record %s vanished", il.n, ri.id)
+			}
+			if old.Kind != in.Kind {
+				im.errs = append(im.errs, pole.FieldError{Line: il.n, Field: "kind", Message: fmt.Sprintf("ref %q is a %s already; it cannot become a %s", in.Ref, old.Kind, in.Kind)})
+				continue
+			}
+			w.refs[in.Ref] = old.ID
+			im.kinds[old.ID] = old.Kind
+			changed, err := im.replace(ctx, old, in, il.flags)
+			if err != nil {
+				return err
+			}
+			if changed {
+				im.sum.Updated[kind]++
+				im.touched = append(im.touched, old.ID)
+			} else {
+				im.sum.Unchanged++
+			}
+			continue
+		}
+		rec, created, err := w.upsertNew(ctx, in, il.flags)
+		if err != nil {
+			return err
+		}
+		im.kinds[rec.ID] = in.Kind
+		im.touched = append(im.touched, rec.ID)
+		if created {
+			im.created[rec.ID] = true
+			im.sum.Created[kind]++
+		} else {
+			im.sum.Updated[kind]++
+		}
+	}
+	return nil
+}
+
+// replace makes a new version of old with the line's content, unless nothing changed.
+func (im *importer) replace(ctx context.Context, old *pole.Record, in *pole.Input, flags []pole.Flag) (bool, error) {
+	tx := im.w.tx
+	body := in.Body
+	switch b := body.(type) {
+	case *pole.Person:
+		body = b.Stored()
+	case *pole.Event:
+		body = b.Stored()
+	}
+	pole.FillMarkerDefaults(body, old.Body, im.w.p.Username, old.ID, tx.now)
+	nb, _ := json.Marshal(body)
+	ob, _ := json.Marshal(old.Body)
+	na, _ := json.Marshal(in.Access)
+	oa, _ := json.Marshal(old.Access)
+	if bytes.Equal(nb, ob) && (bytes.Equal(na, oa) || (in.Access == nil && old.Access == nil)) && old.MergedInto == "" {
+		return false, nil
+	}
+	rec := *old
+	rec.Body, rec.Flags, rec.Access = body, flags, in.Access
+	rec.Version++
+	rec.UpdatedAt = tx.now
+	return true, tx.putRecord(ctx, &rec, im.w.p.Username, false)
+}
+
+// shorthands turns person addresses and phones and event locations into records and links.
+func (im *importer) shorthands(ctx context.Context, chunk []importLine) error {
+	w := im.w
+	var keys []string
+	for _, il := range chunk {
+		in := il.line.Record
+		if in == nil {
+			continue
+		}
+		switch b := in.Body.(type) {
+		case *pole.Person:
+			if len(b.Addresses) == 0 && len(b.Phones) == 0 {
+				continue
+			}
+		case *pole.Event:
+			if b.Location == "" {
+				continue
+			}
+		default:
+			continue
+		}
+		// Normalise again: the line was decoded afresh from the spool.
+		if _, err := pole.Validate(in.Body, im.vocab, w.tx.now); err != nil {
+			return err
+		}
+		keys = keys[:0]
+		if p, ok := in.Body.(*pole.Person); ok {
+			for _, a := range p.Addresses {
+				keys = append(keys, a.Location.Keys()...)
+			}
+			for _, ph := range p.Phones {
+				keys = append(keys, "tel:"+ph.Number)
+			}
+		}
+		if err := w.prefetchKeys(ctx, keys); err != nil {
+			return err
+		}
+		id := w.refs[in.Ref]
+		before := len(w.touched)
+		w.skipLinkLookup = im.created[id]
+		if err := w.shorthand(ctx, id, in.Body); err != nil {
+			var pe *pole.Error
+			if errors.As(err, &pe) {
+				for _, fe := range pe.Fields {
+					fe.Line = il.n
+					im.errs = append(im.errs, fe)
+				}
+				continue
+			}
+			return err
+		}
+		w.skipLinkLookup = false
+		for _, t := range w.touched[before:] {
+			im.created[t] = true
+			im.touched = append(im.touched, t)
+			im.sum.Created[string(im.kindOf(t))]++
+		}
+		im.sum.Links += w.newLinks
+		w.newLinks = 0
+	}
+	return nil
+}
+
+func (im *importer) kindOf(id string) pole.Kind {
+	if k, ok := im.kinds[id]; ok {
+		return k
+	}
+	return ""
+}
+
+// linksAndCalls writes link and call lines.
+func (im *importer) linksAndCalls(ctx context.Context, chunk []importLine) error {
+	w, tx := im.w, im.w.tx
+	var calls []any
+	var numbers []string
+	for _, il := range chunk {
+		if c := il.line.Call; c != nil {
+			numbers = append(numbers, "tel:"+c.From, "tel:"+c.To)
+		}
+	}
+	if err := w.prefetchKeys(ctx, numbers); err != nil {
+		return err
+	}
+	for _, il := range chunk {
+		switch {
+		case il.line.Link != nil:
+			in := il.line.Link
+			from, to, ev := w.refs[in.From], w.refs[in.To], ""
+			if in.Evidence != "" {
+				ev = w.refs[in.Evidence]
+			}
+			l := &pole.Link{From: from, To: to, Role: in.Role, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo, Evidence: ev}
+			if err := pole.ValidateLink(l, im.kindOf(from), im.kindOf(to), im.vocab); err != nil {
+				var pe *pole.Error
+				errors.As(err, &pe)
+				for _, fe := range pe.Fields {
+					fe.Line = il.n
+					im.errs = append(im.errs, fe)
+				}
+				continue
+			}
+			w.skipLinkLookup = im.created[from] || im.created[to]
+			created, err := w.link(ctx, l)
+			w.skipLinkLookup = false
+			if err != nil {
+				return err
+			}
+			if created {
+				im.sum.Links++
+			}
+		case il.line.Call != nil:
+			c := il.line.Call
+			for _, num := range []string{c.From, c.To} {
+				before := len(w.touched)
+				if _, err := w.ensure(ctx, &pole.Telephone{Number: num}); err != nil {
+					return err
+				}
+				for _, t := range w.touched[before:] {
+					im.kinds[t] = pole.KindTelephone
+					im.created[t] = true
+					im.touched = append(im.touched, t)
+					im.sum.Created[string(pole.KindTelephone)]++
+				}
+			}
+			calls = append(calls, c.From, micros(c.Start), c.To, c.Type, c.DurationS, nullString(c.Cell))
+		}
+	}
+	if len(calls) > 0 {
+		if err := tx.flush(ctx); err != nil {
+			return err
+		}
+		n, err := tx.insertRowsCount(ctx, "calls", "from_number, start, to_number, call_type, duration_s, cell", 6, calls, "ON CONFLICT DO NOTHING")
+		if err != nil {
+			return fmt.Errorf("insert calls: %w", err)
+		}
+		im.sum.Calls += int(n)
+		tx.changes = append(tx.changes, Change{Kind: "call"})
+	}
+	return nil
+}
+
+// prefetchKeys resolves exact keys not yet known to this transaction in one query.
+func (w *writer) prefetchKeys(ctx context.Context, keys []string) error {
+	if w.missKeys == nil {
+		w.missKeys = map[string]bool{}
+	}
+	var ask []string
+	for _, k := range keys {
+		if _, ok := w.keys[k]; ok || w.missKeys[k] {
+			continue
+		}
+		ask = append(ask, k)
+	}
+	ask = uniq(ask)
+	for len(ask) > 0 {
+		n := min(len(ask), importChunk)
+		chunk := ask[:n]
+		ask = ask[n:]
+		args := make([]any, len(chunk))
+		for i, k := range chunk {
+			args[i] = k
+			w.missKeys[k] = true
+		}
+		rows, err := w.tx.query(ctx, `SELECT k.key, r.id, r.access FROM record_keys k JOIN records r ON r.id = k.record_id
+			WHERE k.key IN (`+inList(len(chunk))+`) AND r.deleted = 0 AND r.merged_into IS NULL ORDER BY r.id`, args...)
+		if err != nil {
+			return fmt.Errorf("prefetch keys: %w", err)
+		}
+		for rows.Next() {
+			var key, id string
+			var access sql.NullString
+			if err := rows.Scan(&key, &id, &access); err != nil {
+				rows.Close()
+				return err
+			}
+			if _, done := w.keys[key]; !done && canSeeRaw(w.p, access.String) {
+				w.keys[key] = id
+				delete(w.missKeys, key)
+			}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return err
+		}
+	}
+	return nil
+}
+
+// insertRowsCount is insertRows returning how many rows were inserted.
+func (tx *Tx) insertRowsCount(ctx context.Context, table, cols string, width int, args []any, suffix string) (int64, error) {
+	per := min(tx.s.dialect.MaxParams/width, 500)
+	var total int64
+	for len(args) > 0 {
+		n := min(len(args)/width, per)
+		res, err := tx.exec(ctx, "INSERT INTO "+table+" ("+cols+") VALUES "+placeholders(n, width)+" "+suffix, args[:n*width]...)
+		if err != nil {
+			return total, err
+		}
+		k, _ := res.RowsAffected()
+		total += k
+		args = args[n*width:]
+	}
+	return total, nil
+}

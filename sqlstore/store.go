@@ -1,0 +1,278 @@
+// Package sqlstore is the part of Peel's record store shared by the embedded SQLite store and the
+// PostgreSQL store: the same SQL through database/sql, with a small Dialect for the differences.
+// Every method runs in one transaction, and a write commits with its audit entry.
+package sqlstore
+
+import (
+	"context"
+	"crypto/rand"
+	"database/sql"
+	"encoding/binary"
+	"errors"
+	"fmt"
+	"log/slog"
+	"strconv"
+	"strings"
+	"sync"
+	"time"
+
+	"github.com/peel-rms/peel/audit"
+	"github.com/peel-rms/peel/pole"
+)
+
+// Dialect is what differs between the SQL engines.
+type Dialect struct {
+	Name string // "sqlite" or "postgres"
+	// Dollar is true when placeholders are $1, $2 (PostgreSQL) rather than ?.
+	Dollar bool
+	// ChainLock is run at the start of a transaction that extends the audit chain, so writers on
+	// several instances extend it one at a time ("" when the engine has one writer).
+	ChainLock string
+	// MaxParams bounds the placeholders in one statement.
+	MaxParams int
+}
+
+// Store is a Peel record store over an SQL database.
+type Store struct {
+	dialect Dialect
+	w       *sql.DB // writes (one connection on SQLite)
+	r       *sql.DB // reads
+	log     *slog.Logger
+	now     func() time.Time
+
+	auditq    chan auditReq
+	auditOnce sync.Once
+	closeOnce sync.Once
+	done      chan struct{}
+	wg        sync.WaitGroup
+
+	hooks []func(Change)
+}
+
+// Change describes a committed write, for in-process listeners (alerts, caches).
+type Change struct {
+	Kind     string // "record", "link", "call", "incident"
+	ID       string
+	RecordKind pole.Kind
+}
+
+// Options configure a Store.
+type Options struct {
+	Logger *slog.Logger
+	// Now is the clock; tests set it.
+	Now func() time.Time
+}
+
+// New wraps open databases. writer and reader may be the same pool.
+func New(d Dialect, writer, reader *sql.DB, opts Options) *Store {
+	s := &Store{dialect: d, w: writer, r: reader, log: opts.Logger, now: opts.Now, done: make(chan struct{})}
+	if s.log == nil {
+		s.log = slog.Default()
+	}
+	if s.now == nil {
+		s.now = time.Now
+	}
+	s.auditq = make(chan auditReq, 4096)
+	s.wg.Add(1)
+	go s.auditLoop()
+	return s
+}
+
+// Close stops background work and closes the databases.
+func (s *Store) Close() error {
+	var err error
+	s.closeOnce.Do(func() {
+		close(s.done)
+		s.wg.Wait()
+		err = errors.Join(s.w.Close(), func() error {
+			if s.r != s.w {
+				return s.r.Close()
+			}
+			return nil
+		}())
+	})
+	return err
+}
+
+// Dialect returns the store's SQL dialect.
+func (s *Store) Dialect() Dialect { return s.dialect }
+
+// DB returns the write pool, for engine-specific code in the sqlite and postgres packages.
+func (s *Store) DB() *sql.DB { return s.w }
+
+// ReadDB returns the read pool.
+func (s *Store) ReadDB() *sql.DB { return s.r }
+
+// OnChange registers a listener called after each committed write. Set listeners before serving.
+func (s *Store) OnChange(f func(Change)) { s.hooks = append(s.hooks, f) }
+
+func (s *Store) changed(cs ...Change) {
+	for _, c := range cs {
+		for _, h := range s.hooks {
+			h(c)
+		}
+	}
+}
+
+// Now returns the store's clock reading, truncated to microseconds as stored.
+func (s *Store) Now() time.Time { return s.now().UTC().Truncate(time.Microsecond) }
+
+// q rewrites ? placeholders for the dialect.
+func (s *Store) q(query string) string {
+	if !s.dialect.Dollar {
+		return query
+	}
+	return rebind(query)
+}
+
+func rebind(query string) string {
+	var b strings.Builder
+	b.Grow(len(query) + 16)
+	n := 0
+	inStr := false
+	for i := 0; i < len(query); i++ {
+		c := query[i]
+		if c == '\'' {
+			inStr = !inStr
+		}
+		if c == '?' && !inStr {
+			n++
+			b.WriteByte('$')
+			b.WriteString(strconv.Itoa(n))
+			continue
+		}
+		b.WriteByte(c)
+	}
+	return b.String()
+}
+
+// placeholders returns "(?,?,?),(?,?,?)" for rows of width columns.
+func placeholders(rows, width int) string {
+	one := "(" + strings.TrimSuffix(strings.Repeat("?,", width), ",") + ")"
+	return strings.TrimSuffix(strings.Repeat(one+",", rows), ",")
+}
+
+// inList returns "?,?,?" for n values.
+func inList(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), ",") }
+
+// Tx is a write transaction with the store's dialect.
+type Tx struct {
+	*sql.Tx
+	s       *Store
+	now     time.Time
+	changes []Change
+	entries []*audit.Entry
+
+	// bulk associates an entry with many records without putting them all in its hashed content.
+	bulk     map[*audit.Entry][]string
+	buf      map[string]*rowBuf
+	bufOrder []string
+}
+
+func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	return tx.ExecContext(ctx, tx.s.q(query), args...)
+}
+
+func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return tx.QueryContext(ctx, tx.s.q(query), args...)
+}
+
+func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return tx.QueryRowContext(ctx, tx.s.q(query), args...)
+}
+
+// write runs f in one write transaction: commit when f returns nil, roll back otherwise.
+func (s *Store) write(ctx context.Context, f func(tx *Tx) error) error {
+	sqlTx, err := s.w.BeginTx(ctx, nil)
+	if err != nil {
+		return fmt.Errorf("begin: %w", err)
+	}
+	tx := &Tx{Tx: sqlTx, s: s, now: s.Now()}
+	defer sqlTx.Rollback()
+	if err := f(tx); err != nil {
+		return err
+	}
+	if err := tx.flush(ctx); err != nil {
+		return err
+	}
+	if err := tx.appendAudit(ctx); err != nil {
+		return err
+	}
+	if err := sqlTx.Commit(); err != nil {
+		return fmt.Errorf("commit: %w", err)
+	}
+	s.changed(tx.changes...)
+	return nil
+}
+
+// read runs f with a read-only view. On PostgreSQL it is a repeatable-read snapshot.
+func (s *Store) read(ctx context.Context, f func(r *reader) error) error {
+	return f(&reader{s: s, db: s.r})
+}
+
+// reader runs queries on the read pool.
+type reader struct {
+	s  *Store
+	db *sql.DB
+}
+
+func (r *reader) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	return r.db.QueryContext(ctx, r.s.q(query), args...)
+}
+
+func (r *reader) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	return r.db.QueryRowContext(ctx, r.s.q(query), args...)
+}
+
+// querier is what both a reader and a write transaction offer, so lookups run in either.
+type querier interface {
+	query(ctx context.Context, query string, args ...any) (*sql.Rows, error)
+	queryRow(ctx context.Context, query string, args ...any) *sql.Row
+}
+
+// NewID returns a new opaque record id: 48 bits of milliseconds then 80 random bits, in Crockford
+// base32 (26 characters), so ids sort roughly by creation time and index well.
+func NewID() string {
+	var b [16]byte
+	binary.BigEndian.PutUint64(b[:8], uint64(time.Now().UnixMilli())<<16)
+	if _, err := rand.Read(b[6:]); err != nil {
+		panic("sqlstore: no randomness: " + err.Error())
+	}
+	const alphabet = "0123456789abcdefghjkmnpqrstvwxyz"
+	hi := binary.BigEndian.Uint64(b[:8])
+	lo := binary.BigEndian.Uint64(b[8:])
+	var out [26]byte
+	for i := 25; i >= 0; i-- {
+		out[i] = alphabet[lo&31]
+		lo = lo>>5 | hi<<59
+		hi >>= 5
+	}
+	return string(out[:])
+}
+
+func micros(t time.Time) int64 { return t.UnixMicro() }
+
+func fromMicros(v int64) time.Time { return time.UnixMicro(v).UTC() }
+
+func nullMicros(m *pole.Moment) any {
+	if m == nil {
+		return nil
+	}
+	return m.T.UnixMicro()
+}
+
+func nullString(s string) any {
+	if s == "" {
+		return nil
+	}
+	return s
+}
+
+func boolInt(b bool) int {
+	if b {
+		return 1
+	}
+	return 0
+}
+
+func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }

@@ -1,0 +1,48 @@
+package ukref
+
+import (
+	"strings"
+
+	"github.com/nyaruka/phonenumbers"
+)
+
+// DefaultRegion is the region numbers without a country code are read in.
+const DefaultRegion = "GB"
+
+// NormalisePhone reads a telephone number written any common way and returns it in E.164.
+// ok is false when no reading exists (the caller keeps the number as given and flags it); valid is
+// false when a reading exists but the numbering plan does not allocate it (for example Ofcom's
+// drama range 07700 900xxx), which is flagged but never rejected.
+func NormalisePhone(s string) (e164 string, valid, ok bool) {
+	s = strings.TrimSpace(s)
+	if s == "" {
+		return "", false, false
+	}
+	if strings.HasPrefix(s, "00") {
+		s = "+" + s[2:]
+	}
+	n, err := phonenumbers.Parse(s, DefaultRegion)
+	if err != nil || !phonenumbers.IsPossibleNumber(n) {
+		return s, false, false
+	}
+	return phonenumbers.Format(n, phonenumbers.E164), phonenumbers.IsValidNumber(n), true
+}
+
+// PhoneDigits returns the digits of s, for matching partial numbers typed into search.
+func PhoneDigits(s string) string {
+	return strings.Map(func(r rune) rune {
+		if r >= '0' && r <= '9' {
+			return r
+		}
+		return -1
+	}, s)
+}
+
+// NationalPhone returns the UK national form of an E.164 number (+447700900123 -> 07700900123),
+// or "" for numbers outside the UK.
+func NationalPhone(e164 string) string {
+	if strings.HasPrefix(e164, "+44") {
+		return "0" + e164[3:]
+	}
+	return ""
+}
