@@ -8,6 +8,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/peel-rms/peel"
+
 	"github.com/peel-rms/peel/audit"
 	"github.com/peel-rms/peel/auth"
 )
@@ -174,17 +176,8 @@ func (s *Store) auditLoop() {
 	}
 }
 
-// AuditFilter selects audit entries.
-type AuditFilter struct {
-	Record string
-	User   string
-	Action string
-	Before int64 // entries with seq below this (paging backwards); 0 = from the newest
-	Limit  int
-}
-
 // Audit lists audit entries, newest first. Only principals with the audit permission may read it.
-func (s *Store) Audit(ctx context.Context, p *auth.Principal, f AuditFilter) ([]audit.Entry, error) {
+func (s *Store) Audit(ctx context.Context, p *auth.Principal, f peel.AuditFilter) ([]audit.Entry, error) {
 	if err := p.Require(auth.PermAudit); err != nil {
 		return nil, err
 	}

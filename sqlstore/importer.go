@@ -14,20 +14,13 @@ import (
 	"os"
 	"sort"
 
+	"github.com/peel-rms/peel"
+
 	"github.com/peel-rms/peel/audit"
 	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/pole"
 	"github.com/peel-rms/peel/ukref"
 )
-
-// ImportSummary is what an import did, as the contract words it.
-type ImportSummary struct {
-	Created   map[string]int `json:"created"`
-	Updated   map[string]int `json:"updated"`
-	Unchanged int            `json:"unchanged"`
-	Links     int            `json:"links"`
-	Calls     int            `json:"calls"`
-}
 
 // Import limits.
 const (
@@ -35,12 +28,6 @@ const (
 	maxReportedError = 1000
 	importChunk      = 500
 )
-
-// ImportOptions qualify an import.
-type ImportOptions struct {
-	// TempDir holds the spooled body (default: the system temp dir).
-	TempDir string
-}
 
 // importLine is a decoded line with its number.
 type importLine struct {
@@ -58,7 +45,7 @@ type refInfo struct {
 // Import reads interchange NDJSON and stores it all, or nothing: every line is checked first, and
 // if any is bad the import fails listing every bad line; otherwise everything is written in one
 // transaction. The body is spooled to a temporary file so bodies of any size stream through.
-func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r io.Reader, opts ImportOptions) (*ImportSummary, error) {
+func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r io.Reader, opts peel.ImportOptions) (*peel.ImportSummary, error) {
 	if err := p.Require(auth.PermImport); err != nil {
 		return nil, err
 	}
@@ -191,7 +178,7 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 	}
 
 	// Pass 2: write everything in one transaction.
-	sum := &ImportSummary{Created: map[string]int{}, Updated: map[string]int{}}
+	sum := &peel.ImportSummary{Created: map[string]int{}, Updated: map[string]int{}}
 	var touched []string
 	err = s.write(ctx, func(tx *Tx) error {
 		w := &writer{tx: tx, p: p, vocab: vocab, source: source, keys: map[string]string{}, refs: map[string]string{}}
@@ -216,7 +203,7 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 		touched = im.touched
 		detail, _ := json.Marshal(struct {
 			Source string `json:"source"`
-			*ImportSummary
+			*peel.ImportSummary
 			RecordsSHA256 string `json:"records_sha256"`
 		}{source, sum, digestIDs(touched)})
 		e := newEntry(p, audit.ActionImport, nil, string(detail))
@@ -331,7 +318,7 @@ func (s *Store) lookupRefs(ctx context.Context, q querier, p *auth.Principal, so
 // importer is the state of pass 2 of one import.
 type importer struct {
 	w       *writer
-	sum     *ImportSummary
+	sum     *peel.ImportSummary
 	vocab   *ukref.Vocabulary
 	kinds   map[string]pole.Kind // record id -> kind, for link checks
 	created map[string]bool      // ids created by this import (their links cannot exist yet)
@@ -612,7 +599,7 @@ func (im *importer) linksAndCalls(ctx context.Context, chunk []importLine) error
 			return fmt.Errorf("insert calls: %w", err)
 		}
 		im.sum.Calls += int(n)
-		tx.changes = append(tx.changes, Change{Kind: "call"})
+		tx.changes = append(tx.changes, peel.Change{Kind: "call"})
 	}
 	return nil
 }

@@ -10,6 +10,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/peel-rms/peel"
+
 	"github.com/peel-rms/peel/audit"
 	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/pole"
@@ -120,7 +122,7 @@ func (tx *Tx) putLink(ctx context.Context, l *pole.Link, isNew bool) error {
 	if err != nil {
 		return err
 	}
-	tx.changes = append(tx.changes, Change{Kind: "link", ID: l.ID})
+	tx.changes = append(tx.changes, peel.Change{Kind: "link", ID: l.ID})
 	return tx.bufferRow(ctx, "link_versions", "link_id, version, at, by_user, link", []any{l.ID, l.Version, micros(l.UpdatedAt), l.CreatedBy, string(snap)})
 }
 
@@ -302,33 +304,14 @@ func mapUnique(err error) error {
 	return err
 }
 
-// LinkView is a link seen from one of its records.
-type LinkView struct {
-	ID        string       `json:"id"`
-	Role      string       `json:"role"`
-	Direction string       `json:"direction"` // "out" when the record is the link's from end
-	Other     OtherRecord  `json:"other"`
-	ValidFrom *pole.Moment `json:"valid_from"`
-	ValidTo   *pole.Moment `json:"valid_to"`
-	Evidence  string       `json:"evidence,omitempty"`
-}
-
-// OtherRecord is the far end of a link, in brief.
-type OtherRecord struct {
-	ID    string     `json:"id"`
-	Kind  pole.Kind  `json:"kind"`
-	Refs  []pole.Ref `json:"refs"`
-	Label string     `json:"label"`
-}
-
 // LinksOf returns the live links of a record whose far end the principal may see, grouped by role.
 // With asOf, only links valid at that time.
-func (s *Store) LinksOf(ctx context.Context, p *auth.Principal, id string, asOf *time.Time) ([]LinkView, error) {
+func (s *Store) LinksOf(ctx context.Context, p *auth.Principal, id string, asOf *time.Time) ([]peel.LinkView, error) {
 	rd := &reader{s: s, db: s.r}
 	return s.linksOf(ctx, rd, p, id, asOf)
 }
 
-func (s *Store) linksOf(ctx context.Context, q querier, p *auth.Principal, id string, asOf *time.Time) ([]LinkView, error) {
+func (s *Store) linksOf(ctx context.Context, q querier, p *auth.Principal, id string, asOf *time.Time) ([]peel.LinkView, error) {
 	rows, err := q.query(ctx, "SELECT "+linkCols+" FROM links WHERE from_id = ? AND deleted = 0 UNION ALL SELECT "+linkCols+" FROM links WHERE to_id = ? AND deleted = 0", id, id)
 	if err != nil {
 		return nil, fmt.Errorf("links of %s: %w", id, err)
@@ -355,7 +338,7 @@ func (s *Store) linksOf(ctx context.Context, q querier, p *auth.Principal, id st
 	if err != nil {
 		return nil, err
 	}
-	out := make([]LinkView, 0, len(links))
+	out := make([]peel.LinkView, 0, len(links))
 	for _, l := range links {
 		o := recs[l.Other(id)]
 		if o == nil || o.Deleted || !p.CanSee(o.Access) {
@@ -369,16 +352,16 @@ func (s *Store) linksOf(ctx context.Context, q querier, p *auth.Principal, id st
 		if refs == nil {
 			refs = []pole.Ref{}
 		}
-		out = append(out, LinkView{ID: l.ID, Role: l.Role, Direction: dir, ValidFrom: l.ValidFrom, ValidTo: l.ValidTo, Evidence: l.Evidence,
-			Other: OtherRecord{ID: o.ID, Kind: o.Kind, Refs: refs, Label: o.Label()}})
+		out = append(out, peel.LinkView{ID: l.ID, Role: l.Role, Direction: dir, ValidFrom: l.ValidFrom, ValidTo: l.ValidTo, Evidence: l.Evidence,
+			Other: peel.OtherRecord{ID: o.ID, Kind: o.Kind, Refs: refs, Label: o.Label()}})
 	}
 	sortLinkViews(out)
 	return out, nil
 }
 
 // sortLinkViews orders links by role, then the other record's label, so pages group them by role.
-func sortLinkViews(ls []LinkView) {
-	slices.SortStableFunc(ls, func(a, b LinkView) int {
+func sortLinkViews(ls []peel.LinkView) {
+	slices.SortStableFunc(ls, func(a, b peel.LinkView) int {
 		if c := strings.Compare(a.Role, b.Role); c != 0 {
 			return c
 		}

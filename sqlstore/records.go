@@ -9,6 +9,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/peel-rms/peel"
+
 	"github.com/peel-rms/peel/audit"
 	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/pole"
@@ -211,7 +213,7 @@ func (tx *Tx) putRecord(ctx context.Context, r *pole.Record, by string, isNew bo
 			return err
 		}
 	}
-	tx.changes = append(tx.changes, Change{Kind: "record", ID: r.ID, RecordKind: r.Kind})
+	tx.changes = append(tx.changes, peel.Change{Kind: "record", ID: r.ID, RecordKind: r.Kind})
 	return nil
 }
 
@@ -262,16 +264,8 @@ func (tx *Tx) flush(ctx context.Context) error {
 	return nil
 }
 
-// GetOptions choose what to read.
-type GetOptions struct {
-	Version int        // a past version (0 = current)
-	AsAt    *time.Time // the version current at this transaction time
-	// NoAudit skips the consultation entry, for internal reads that are audited another way.
-	NoAudit bool
-}
-
 // Get reads a record the principal may see and logs the consultation.
-func (s *Store) Get(ctx context.Context, p *auth.Principal, id string, opts GetOptions) (*pole.Record, error) {
+func (s *Store) Get(ctx context.Context, p *auth.Principal, id string, opts peel.GetOptions) (*pole.Record, error) {
 	if err := p.Require(auth.PermRead); err != nil {
 		return nil, err
 	}
@@ -298,7 +292,7 @@ func (s *Store) Get(ctx context.Context, p *auth.Principal, id string, opts GetO
 	return r, nil
 }
 
-func (s *Store) version(ctx context.Context, q querier, cur *pole.Record, opts GetOptions) (*pole.Record, error) {
+func (s *Store) version(ctx context.Context, q querier, cur *pole.Record, opts peel.GetOptions) (*pole.Record, error) {
 	var snap string
 	var err error
 	if opts.Version > 0 {
@@ -323,16 +317,8 @@ func (s *Store) version(ctx context.Context, q querier, cur *pole.Record, opts G
 	return &r, nil
 }
 
-// Version is one entry of a record's history.
-type Version struct {
-	Version int          `json:"version"`
-	At      time.Time    `json:"at"`
-	By      string       `json:"by"`
-	Record  *pole.Record `json:"record"`
-}
-
 // History returns every version of a record the principal may see, oldest first.
-func (s *Store) History(ctx context.Context, p *auth.Principal, id string) ([]Version, error) {
+func (s *Store) History(ctx context.Context, p *auth.Principal, id string) ([]peel.Version, error) {
 	if err := p.Require(auth.PermRead); err != nil {
 		return nil, err
 	}
@@ -350,9 +336,9 @@ func (s *Store) History(ctx context.Context, p *auth.Principal, id string) ([]Ve
 		return nil, err
 	}
 	defer rows.Close()
-	var out []Version
+	var out []peel.Version
 	for rows.Next() {
-		var v Version
+		var v peel.Version
 		var at int64
 		var snap string
 		if err := rows.Scan(&v.Version, &at, &v.By, &snap); err != nil {
@@ -374,17 +360,10 @@ func (s *Store) History(ctx context.Context, p *auth.Principal, id string) ([]Ve
 	return out, nil
 }
 
-// CreateOptions qualify a create.
-type CreateOptions struct {
-	// ConfirmNew creates a person even when it strongly matches an existing one; Reason says why.
-	ConfirmNew bool
-	Reason     string
-}
-
 // Create validates and stores a new record. A record whose exact key (VRM, VIN, E.164 number,
 // UPRN, address with postcode, serial) matches a visible existing record resolves to it instead:
 // the ref is added and the existing record returned with created=false.
-func (s *Store) Create(ctx context.Context, p *auth.Principal, in *pole.Input, opts CreateOptions) (rec *pole.Record, created bool, err error) {
+func (s *Store) Create(ctx context.Context, p *auth.Principal, in *pole.Input, opts peel.CreateOptions) (rec *pole.Record, created bool, err error) {
 	if err := p.Require(auth.PermWrite); err != nil {
 		return nil, false, err
 	}
@@ -832,18 +811,8 @@ func (s *Store) Lookup(ctx context.Context, p *auth.Principal, source, ref strin
 	return nil, fmt.Errorf("lookup %s/%s: merge chain too long", source, ref)
 }
 
-// ListFilter narrows a list of records of one kind.
-type ListFilter struct {
-	Cursor string
-	Limit  int
-	// Field filters on the kind's searchable fields, for example type=firearm or postcode=LS1 1AA.
-	Type     string
-	Category string
-	Status   string
-}
-
 // List pages through the records of one kind the principal may see, in id order.
-func (s *Store) List(ctx context.Context, p *auth.Principal, kind pole.Kind, f ListFilter) ([]*pole.Record, string, error) {
+func (s *Store) List(ctx context.Context, p *auth.Principal, kind pole.Kind, f peel.ListFilter) ([]*pole.Record, string, error) {
 	if err := p.Require(auth.PermRead); err != nil {
 		return nil, "", err
 	}

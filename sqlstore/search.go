@@ -5,27 +5,20 @@ import (
 	"fmt"
 	"strings"
 
+	"github.com/peel-rms/peel"
+
 	"github.com/peel-rms/peel/audit"
 	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/pole"
 	"github.com/peel-rms/peel/search"
 )
 
-// SearchResult is one record found by a search.
-type SearchResult struct {
-	ID    string     `json:"id"`
-	Kind  pole.Kind  `json:"kind"`
-	Label string     `json:"label"`
-	Score float64    `json:"score"`
-	Refs  []pole.Ref `json:"refs"`
-}
-
 // probeLimit bounds the rows one probe may return, so a one-letter prefix cannot scan the index.
 const probeLimit = 2000
 
 // Search runs one search across every kind and returns the best results the principal may see.
 // Every result shown is logged as a consultation.
-func (s *Store) Search(ctx context.Context, p *auth.Principal, text string, kind pole.Kind, limit int) ([]SearchResult, error) {
+func (s *Store) Search(ctx context.Context, p *auth.Principal, text string, kind pole.Kind, limit int) ([]peel.SearchResult, error) {
 	if err := p.Require(auth.PermRead); err != nil {
 		return nil, err
 	}
@@ -112,7 +105,7 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, text string, kind
 	if len(cands) > limit {
 		cands = cands[:limit]
 	}
-	out := make([]SearchResult, 0, len(cands))
+	out := make([]peel.SearchResult, 0, len(cands))
 	shown := make([]string, 0, len(cands))
 	for _, c := range cands {
 		rec := recs[c.RecordID]
@@ -120,7 +113,7 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, text string, kind
 		if refs == nil {
 			refs = []pole.Ref{}
 		}
-		out = append(out, SearchResult{ID: rec.ID, Kind: rec.Kind, Label: rec.Label(), Score: round3(c.Score), Refs: refs})
+		out = append(out, peel.SearchResult{ID: rec.ID, Kind: rec.Kind, Label: rec.Label(), Score: round3(c.Score), Refs: refs})
 		shown = append(shown, rec.ID)
 	}
 	if len(shown) > 0 {

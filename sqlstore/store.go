@@ -16,6 +16,8 @@ import (
 	"sync"
 	"time"
 
+	"github.com/peel-rms/peel"
+
 	"github.com/peel-rms/peel/audit"
 	"github.com/peel-rms/peel/pole"
 )
@@ -46,14 +48,7 @@ type Store struct {
 	done      chan struct{}
 	wg        sync.WaitGroup
 
-	hooks []func(Change)
-}
-
-// Change describes a committed write, for in-process listeners (alerts, caches).
-type Change struct {
-	Kind     string // "record", "link", "call", "incident"
-	ID       string
-	RecordKind pole.Kind
+	hooks []func(peel.Change)
 }
 
 // Options configure a Store.
@@ -104,9 +99,9 @@ func (s *Store) DB() *sql.DB { return s.w }
 func (s *Store) ReadDB() *sql.DB { return s.r }
 
 // OnChange registers a listener called after each committed write. Set listeners before serving.
-func (s *Store) OnChange(f func(Change)) { s.hooks = append(s.hooks, f) }
+func (s *Store) OnChange(f func(peel.Change)) { s.hooks = append(s.hooks, f) }
 
-func (s *Store) changed(cs ...Change) {
+func (s *Store) changed(cs ...peel.Change) {
 	for _, c := range cs {
 		for _, h := range s.hooks {
 			h(c)
@@ -160,7 +155,7 @@ type Tx struct {
 	*sql.Tx
 	s       *Store
 	now     time.Time
-	changes []Change
+	changes []peel.Change
 	entries []*audit.Entry
 
 	// bulk associates an entry with many records without putting them all in its hashed content.
@@ -276,3 +271,5 @@ func boolInt(b bool) int {
 }
 
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
+
+var _ peel.Store = (*Store)(nil)

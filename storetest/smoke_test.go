@@ -5,6 +5,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/peel-rms/peel"
 	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/pole"
 	"github.com/peel-rms/peel/sqlite"
@@ -23,7 +24,7 @@ func TestSmoke(t *testing.T) {
 	if perr != nil {
 		t.Fatal(perr)
 	}
-	rec, created, err := s.Create(ctx, p, in, sqlstore.CreateOptions{})
+	rec, created, err := s.Create(ctx, p, in, peel.CreateOptions{})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -32,7 +33,7 @@ func TestSmoke(t *testing.T) {
 {"kind":"vehicle","ref":"V1","vrm":"ab12 cde"}
 {"kind":"link","from":"P1","to":"V1","role":"keeper_of","valid_from":"2025-01-01"}
 {"kind":"call","from":"07700 900123","to":"+447700900456","start":"2026-11-25T09:00:00Z","duration_s":42,"type":"voice"}
-`), sqlstore.ImportOptions{})
+`), peel.ImportOptions{})
 	if err != nil {
 		t.Fatalf("%+v", err)
 	}

@@ -1,0 +1,97 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"net/http"
+	"time"
+
+	"github.com/peel-rms/peel/auth"
+	"github.com/peel-rms/peel/sqlstore"
+	"github.com/peel-rms/peel/web"
+)
+
+func (m *Main) serve(ctx context.Context, args []string) error {
+	var sf storeFlags
+	fs := m.flags("serve", &sf)
+	addr := fs.String("addr", "127.0.0.1:8080", "listen address")
+	demoFlag := fs.Bool("demo", false, "fill an empty store with the synthetic demo force")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if fs.NArg() > 0 {
+		return usageError{"serve takes no arguments"}
+	}
+	log := m.logger()
+	s, err := m.open(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := m.firstAdmin(ctx, s); err != nil {
+		return err
+	}
+	if *demoFlag {
+		if err := m.loadDemo(ctx, s); err != nil {
+			return fmt.Errorf("demo data: %w", err)
+		}
+	}
+	srv, err := web.New(s, web.Config{SecureCookies: m.Getenv("PEEL_INSECURE_COOKIES") != "true", TileURL: m.Getenv("PEEL_TILE_URL")}, log)
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", *addr)
+	if err != nil {
+		return err
+	}
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	errc := make(chan error, 1)
+	go func() { errc <- hs.Serve(ln) }()
+	fmt.Fprintf(m.Stderr, "peel: serving on http://%s\n", ln.Addr())
+	if m.Ready != nil {
+		m.Ready(ln.Addr().String())
+	}
+	select {
+	case err := <-errc:
+		return err
+	case <-ctx.Done():
+	}
+	shut, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cancel()
+	if err := hs.Shutdown(shut); err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// firstAdmin creates the admin user on a store with no users: with PEEL_ADMIN_PASSWORD, or a
+// one-time password printed to stderr that must be changed at first sign-in.
+func (m *Main) firstAdmin(ctx context.Context, s *sqlstore.Store) error {
+	n, err := s.UserCount(ctx)
+	if err != nil || n > 0 {
+		return err
+	}
+	pw := m.Getenv("PEEL_ADMIN_PASSWORD")
+	oneTime := pw == ""
+	if oneTime {
+		pw = auth.GeneratePassword()
+	} else if msg := auth.CheckPasswordStrength(pw); msg != "" {
+		return fmt.Errorf("PEEL_ADMIN_PASSWORD %s", msg)
+	}
+	if _, err := s.CreateUser(ctx, auth.System("cli"), "admin", []string{auth.RoleAdmin}, pw, oneTime); err != nil {
+		return err
+	}
+	if oneTime {
+		fmt.Fprintf(m.Stderr, "peel: created user admin with one-time password %s (you will choose a new one at first sign-in)\n", pw)
+	} else {
+		fmt.Fprintln(m.Stderr, "peel: created user admin with the password in PEEL_ADMIN_PASSWORD")
+	}
+	return nil
+}
+
+// loadDemo fills an empty store with the demo force.
+func (m *Main) loadDemo(ctx context.Context, s *sqlstore.Store) error {
+	return errors.New("the demo generator is not available in this build")
+}

@@ -1,0 +1,164 @@
+// Package peel holds what every part of Peel shares: the service interface the web layer and the
+// command line call, and the option and result types of its methods. Stores implement Store;
+// nothing here does I/O.
+package peel
+
+import (
+	"context"
+	"io"
+	"time"
+
+	"github.com/peel-rms/peel/audit"
+	"github.com/peel-rms/peel/auth"
+	"github.com/peel-rms/peel/pole"
+	"github.com/peel-rms/peel/ukref"
+)
+
+// LinkView is a link seen from one of its records.
+type LinkView struct {
+	ID        string       `json:"id"`
+	Role      string       `json:"role"`
+	Direction string       `json:"direction"` // "out" when the record is the link's from end
+	Other     OtherRecord  `json:"other"`
+	ValidFrom *pole.Moment `json:"valid_from"`
+	ValidTo   *pole.Moment `json:"valid_to"`
+	Evidence  string       `json:"evidence,omitempty"`
+}
+
+// OtherRecord is the far end of a link, in brief.
+type OtherRecord struct {
+	ID    string     `json:"id"`
+	Kind  pole.Kind  `json:"kind"`
+	Refs  []pole.Ref `json:"refs"`
+	Label string     `json:"label"`
+}
+
+// Change describes a committed write, for in-process listeners (alerts, caches).
+type Change struct {
+	Kind       string // "record", "link", "call", "incident"
+	ID         string
+	RecordKind pole.Kind
+}
+
+// SearchResult is one record found by a search.
+type SearchResult struct {
+	ID    string     `json:"id"`
+	Kind  pole.Kind  `json:"kind"`
+	Label string     `json:"label"`
+	Score float64    `json:"score"`
+	Refs  []pole.Ref `json:"refs"`
+}
+
+// ImportSummary is what an import did, as the contract words it.
+type ImportSummary struct {
+	Created   map[string]int `json:"created"`
+	Updated   map[string]int `json:"updated"`
+	Unchanged int            `json:"unchanged"`
+	Links     int            `json:"links"`
+	Calls     int            `json:"calls"`
+}
+
+// ImportOptions qualify an import.
+type ImportOptions struct {
+	// TempDir holds the spooled body (default: the system temp dir).
+	TempDir string
+}
+
+// GetOptions choose what to read.
+type GetOptions struct {
+	Version int        // a past version (0 = current)
+	AsAt    *time.Time // the version current at this transaction time
+	// NoAudit skips the consultation entry, for internal reads that are audited another way.
+	NoAudit bool
+}
+
+// Version is one entry of a record's history.
+type Version struct {
+	Version int          `json:"version"`
+	At      time.Time    `json:"at"`
+	By      string       `json:"by"`
+	Record  *pole.Record `json:"record"`
+}
+
+// CreateOptions qualify a create.
+type CreateOptions struct {
+	// ConfirmNew creates a person even when it strongly matches an existing one; Reason says why.
+	ConfirmNew bool
+	Reason     string
+}
+
+// ListFilter narrows a list of records of one kind.
+type ListFilter struct {
+	Cursor string
+	Limit  int
+	// Field filters on the kind's searchable fields, for example type=firearm or postcode=LS1 1AA.
+	Type     string
+	Category string
+	Status   string
+}
+
+// AuditFilter selects audit entries.
+type AuditFilter struct {
+	Record string
+	User   string
+	Action string
+	Before int64 // entries with seq below this (paging backwards); 0 = from the newest
+	Limit  int
+}
+
+// Store is Peel's record store as the web layer and the command line use it. Every method that
+// takes a principal authorises the call through it and audits what it does.
+type Store interface {
+	// Records.
+	Create(ctx context.Context, p *auth.Principal, in *pole.Input, opts CreateOptions) (rec *pole.Record, created bool, err error)
+	Get(ctx context.Context, p *auth.Principal, id string, opts GetOptions) (*pole.Record, error)
+	Update(ctx context.Context, p *auth.Principal, id string, ifMatch int, patch []byte) (*pole.Record, error)
+	Delete(ctx context.Context, p *auth.Principal, id string, ifMatch int) error
+	List(ctx context.Context, p *auth.Principal, kind pole.Kind, f ListFilter) ([]*pole.Record, string, error)
+	History(ctx context.Context, p *auth.Principal, id string) ([]Version, error)
+	Lookup(ctx context.Context, p *auth.Principal, source, ref string) (*pole.Record, error)
+	Search(ctx context.Context, p *auth.Principal, text string, kind pole.Kind, limit int) ([]SearchResult, error)
+
+	// Links.
+	CreateLink(ctx context.Context, p *auth.Principal, in *pole.LinkInput) (*pole.Link, bool, error)
+	GetLink(ctx context.Context, p *auth.Principal, id string) (*pole.Link, error)
+	UpdateLink(ctx context.Context, p *auth.Principal, id string, ifMatch int, patch []byte) (*pole.Link, error)
+	DeleteLink(ctx context.Context, p *auth.Principal, id string, ifMatch int) error
+	LinksOf(ctx context.Context, p *auth.Principal, id string, asOf *time.Time) ([]LinkView, error)
+
+	// Interchange.
+	Import(ctx context.Context, p *auth.Principal, source string, r io.Reader, opts ImportOptions) (*ImportSummary, error)
+	Export(ctx context.Context, p *auth.Principal, out io.Writer) error
+
+	// Audit.
+	Consult(ctx context.Context, p *auth.Principal, action string, records []string, detail string) error
+	Audit(ctx context.Context, p *auth.Principal, f AuditFilter) ([]audit.Entry, error)
+	VerifyAudit(ctx context.Context) (int64, error)
+
+	// Users, sessions, tokens, roles.
+	UserCount(ctx context.Context) (int, error)
+	User(ctx context.Context, username string) (*auth.User, error)
+	Users(ctx context.Context, p *auth.Principal) ([]*auth.User, error)
+	CreateUser(ctx context.Context, p *auth.Principal, username string, roles []string, password string, mustChange bool) (*auth.User, error)
+	UpdateUser(ctx context.Context, p *auth.Principal, username string, roles []string, disabled *bool) error
+	SetPassword(ctx context.Context, p *auth.Principal, username, password string) error
+	SignIn(ctx context.Context, username, password, from string) (*auth.User, error)
+	CreateSession(ctx context.Context, u *auth.User) (string, error)
+	SessionPrincipal(ctx context.Context, secret string) (*auth.Principal, *auth.User, error)
+	EndSession(ctx context.Context, secret string) error
+	CreateToken(ctx context.Context, p *auth.Principal, username, name string) (string, error)
+	TokenPrincipal(ctx context.Context, secret string) (*auth.Principal, error)
+	Tokens(ctx context.Context, p *auth.Principal, username string) ([]auth.Token, error)
+	RevokeToken(ctx context.Context, p *auth.Principal, id string) error
+	Roles(ctx context.Context) ([]auth.Role, error)
+	PutRole(ctx context.Context, p *auth.Principal, r auth.Role) error
+
+	// Reference data and settings.
+	Vocabulary(ctx context.Context) (*ukref.Vocabulary, error)
+	PutVocabulary(ctx context.Context, p *auth.Principal, name string, terms []ukref.Term) error
+	Setting(ctx context.Context, name, def string) (string, error)
+	PutSetting(ctx context.Context, p *auth.Principal, name, value string) error
+
+	Now() time.Time
+	Close() error
+}
