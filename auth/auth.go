@@ -27,13 +27,13 @@ const (
 	PermDelete   Permission = "records:delete" // mark records deleted
 	PermImport   Permission = "import"
 	PermExport   Permission = "export"
-	PermAudit    Permission = "audit:read"   // who viewed or changed a record
-	PermUsers    Permission = "users:admin"  // add users, reset passwords, edit roles
-	PermVocab    Permission = "vocab:admin"  // edit reference vocabularies and settings
-	PermMerge    Permission = "merge"        // review duplicates, merge and unmerge people
-	PermDispatch Permission = "dispatch"     // raise incidents, receive every hazard alert
-	PermShared   Permission = "shared:read"  // partner agencies: read material shared with them
-	PermAdmin    Permission = "*"            // everything
+	PermAudit    Permission = "audit:read"  // who viewed or changed a record
+	PermUsers    Permission = "users:admin" // add users, reset passwords, edit roles
+	PermVocab    Permission = "vocab:admin" // edit reference vocabularies and settings
+	PermMerge    Permission = "merge"       // review duplicates, merge and unmerge people
+	PermDispatch Permission = "dispatch"    // raise incidents, receive every hazard alert
+	PermShared   Permission = "shared:read" // partner agencies: read material shared with them
+	PermAdmin    Permission = "*"           // everything
 )
 
 // AllPermissions lists every permission, for the role editor.

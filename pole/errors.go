@@ -11,11 +11,11 @@ type Code string
 // Error codes, each mapped to one HTTP status by the web package.
 const (
 	ENotFound             Code = "not_found"
-	EInvalid              Code = "invalid"     // well-formed but wrong content (422)
-	EMalformed            Code = "malformed"   // not parseable (400)
-	EConflict             Code = "conflict"    // 409
-	EForbidden            Code = "forbidden"   // 403
-	EUnauthorized         Code = "unauthorized" // 401
+	EInvalid              Code = "invalid"               // well-formed but wrong content (422)
+	EMalformed            Code = "malformed"             // not parseable (400)
+	EConflict             Code = "conflict"              // 409
+	EForbidden            Code = "forbidden"             // 403
+	EUnauthorized         Code = "unauthorized"          // 401
 	EPreconditionFailed   Code = "precondition_failed"   // stale If-Match (412)
 	EPreconditionRequired Code = "precondition_required" // a purpose is required (428)
 	ETooLarge             Code = "too_large"             // 413

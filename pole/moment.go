@@ -50,22 +50,18 @@ func (m Moment) MarshalJSON() ([]byte, error) { return json.Marshal(m.String()) 
 func (m *Moment) UnmarshalJSON(b []byte) error {
 	var s string
 	if err := json.Unmarshal(b, &s); err != nil {
-		return &json.UnmarshalTypeError{Value: string(b), Type: momentType}
+		return &json.UnmarshalTypeError{Value: "must be a string holding an RFC 3339 time or a date", Type: momentType}
 	}
 	v, err := ParseMoment(s)
 	if err != nil {
-		return &momentError{msg: err.Error()}
+		// A type error carries the field path, so the caller's message can name the field.
+		return &json.UnmarshalTypeError{Value: err.Error(), Type: momentType}
 	}
 	*m = v
 	return nil
 }
 
 var momentType = reflectTypeOfMoment()
-
-// momentError is returned by UnmarshalJSON so decoders can name the field in their message.
-type momentError struct{ msg string }
-
-func (e *momentError) Error() string { return e.msg }
 
 // Micros returns the moment as microseconds since the epoch, or nil for an open bound.
 func (m *Moment) Micros() *int64 {

@@ -11,8 +11,8 @@ import (
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
-	"github.com/pressly/goose/v3"
 	"github.com/peel-rms/peel/sqlstore"
+	"github.com/pressly/goose/v3"
 )
 
 //go:embed migrations/*.sql

@@ -3,6 +3,7 @@ package web
 import (
 	"context"
 	"net/http"
+	"net/url"
 	"strings"
 
 	"github.com/peel-rms/peel/auth"
@@ -39,7 +40,12 @@ func purposeOf(r *http.Request) string {
 		return pole.Truncate(v, 500)
 	}
 	if c, err := r.Cookie(purposeCookie); err == nil {
-		return pole.Truncate(strings.TrimSpace(c.Value), 500)
+		// The UI writes the cookie query-escaped, so any text survives the cookie syntax.
+		v := c.Value
+		if u, err := url.QueryUnescape(v); err == nil {
+			v = u
+		}
+		return pole.Truncate(strings.TrimSpace(v), 500)
 	}
 	return ""
 }

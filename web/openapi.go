@@ -46,7 +46,7 @@ type refSpec struct{ name string }
 type listSpec struct{ item spec }
 type ndjsonSpec struct{}
 
-func typeSchema[T any]() spec  { return typeSpec{reflect.TypeFor[T]()} }
+func typeSchema[T any]() spec    { return typeSpec{reflect.TypeFor[T]()} }
 func schemaRef(name string) spec { return refSpec{name} }
 func listOf(s spec) spec         { return listSpec{s} }
 
