@@ -10,6 +10,7 @@ import (
 
 	"github.com/peel-rms/peel/audit"
 	"github.com/peel-rms/peel/auth"
+	"github.com/peel-rms/peel/graph"
 	"github.com/peel-rms/peel/pole"
 	"github.com/peel-rms/peel/ukref"
 )
@@ -159,6 +160,50 @@ type Store interface {
 	Setting(ctx context.Context, name, def string) (string, error)
 	PutSetting(ctx context.Context, p *auth.Principal, name, value string) error
 
+	// Link analysis.
+	Contacts(ctx context.Context, p *auth.Principal, telID string, q Query) ([]Contact, error)
+	LocationEvents(ctx context.Context, p *auth.Principal, personID string, q Query) ([]LocationEvent, error)
+	VehicleEvents(ctx context.Context, p *auth.Principal, vehicleID string, q Query) ([]*pole.Record, error)
+	Traverse(ctx context.Context, p *auth.Principal, start string, steps []graph.Step, opts graph.Options) (*graph.Node, *graph.Result, error)
+	Paths(ctx context.Context, p *auth.Principal, from, to string, opts graph.PathOptions) ([]graph.Path, map[string]graph.Node, []string, error)
+
 	Now() time.Time
 	Close() error
 }
+
+// Brief is a record named in brief inside another answer.
+type Brief struct {
+	ID   string     `json:"id"`
+	Kind pole.Kind  `json:"kind,omitempty"`
+	Refs []pole.Ref `json:"refs"`
+	// Label is a short description; Name and Number repeat it for people and telephones.
+	Label  string `json:"label,omitempty"`
+	Name   string `json:"name,omitempty"`
+	Number string `json:"number,omitempty"`
+}
+
+// Contact is a number telephone T called or texted in a window, with who is linked to it.
+type Contact struct {
+	Telephone Brief     `json:"telephone"`
+	Calls     int       `json:"calls"`
+	First     time.Time `json:"first"`
+	Last      time.Time `json:"last"`
+	Persons   []Brief   `json:"persons"`
+}
+
+// LocationEvent is an event at a place a person was associated with when it occurred.
+type LocationEvent struct {
+	Event    *pole.Record
+	Location Brief
+	Via      string
+}
+
+// Query is a time-windowed question: what happened in [AsOf - Within, AsOf], of which types.
+type Query struct {
+	AsOf   time.Time
+	Within pole.Period
+	Types  []string
+}
+
+// Window is the query's closed interval of valid time.
+func (q Query) Window() pole.Window { return pole.WindowOf(q.Within, q.AsOf) }

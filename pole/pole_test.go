@@ -184,3 +184,44 @@ func FuzzDecodeLine(f *testing.F) {
 		}
 	})
 }
+
+func TestParsePeriod(t *testing.T) {
+	asOf := time.Date(2026, 3, 31, 12, 0, 0, 0, time.UTC)
+	for _, c := range []struct {
+		in    string
+		start time.Time
+	}{
+		{"P7D", asOf.Add(-7 * 24 * time.Hour)},
+		{"P28D", asOf.Add(-28 * 24 * time.Hour)},
+		{"P24M", asOf.AddDate(0, -24, 0)},
+		{"P1M", asOf.AddDate(0, -1, 0)}, // calendar month, as Go's AddDate (March 31 -> March 3)
+		{"PT30M", asOf.Add(-30 * time.Minute)},
+		{"P1Y2M3DT4H5M6S", asOf.AddDate(0, -14, 0).Add(-(3*24*time.Hour + 4*time.Hour + 5*time.Minute + 6*time.Second))},
+		{"P2W", asOf.Add(-14 * 24 * time.Hour)},
+	} {
+		p, err := ParsePeriod(c.in)
+		if err != nil {
+			t.Errorf("%s: %v", c.in, err)
+			continue
+		}
+		if got := p.Before(asOf); !got.Equal(c.start) {
+			t.Errorf("%s: window starts %s, want %s", c.in, got, c.start)
+		}
+	}
+	for _, bad := range []string{"", "P", "PT", "7D", "P7", "P1DT", "-P7D", "P99999999D"} {
+		if _, err := ParsePeriod(bad); err == nil {
+			t.Errorf("%q accepted", bad)
+		}
+	}
+}
+
+func FuzzParsePeriod(f *testing.F) {
+	for _, s := range []string{"P7D", "P24M", "PT30M", "P1Y2M3DT4H5M6.5S", "P", "x"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		if p, err := ParsePeriod(s); err == nil {
+			_ = p.Before(now)
+		}
+	})
+}

@@ -80,6 +80,7 @@ func Run(t *testing.T, open Opener) {
 		{"AuditChain", testAuditChain},
 		{"UsersSessionsTokens", testUsers},
 		{"Vocabulary", testVocabulary},
+		{"SeedQueries", testSeedQueries},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -4,17 +4,19 @@ import (
 	"encoding/json"
 	"net/http"
 	"strconv"
+	"strings"
 
 	"github.com/peel-rms/peel"
 	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/pole"
 )
 
-// kindOf reads the {kind} path segment ("persons").
+// kindOf reads the collection ("persons") from the path.
 func kindOf(r *http.Request) (pole.Kind, error) {
-	k, ok := pole.KindFromPlural(r.PathValue("kind"))
+	seg := strings.Split(strings.TrimPrefix(r.URL.Path, "/api/v1/"), "/")[0]
+	k, ok := pole.KindFromPlural(seg)
 	if !ok {
-		return "", pole.Errorf(pole.ENotFound, "no collection %q", r.PathValue("kind"))
+		return "", pole.Errorf(pole.ENotFound, "no collection %q", seg)
 	}
 	return k, nil
 }

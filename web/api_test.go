@@ -272,7 +272,7 @@ func TestOpenAPIDescribesEveryRoute(t *testing.T) {
 	res.Body.Close()
 	doc := s.Web.Document()
 	paths := doc["paths"].(map[string]any)
-	for _, want := range []string{"/api/v1/{kind}", "/api/v1/{kind}/{id}", "/api/v1/records/{id}", "/api/v1/records/{id}/history", "/api/v1/links",
+	for _, want := range []string{"/api/v1/persons", "/api/v1/events/{id}", "/api/v1/records/{id}", "/api/v1/records/{id}/history", "/api/v1/links",
 		"/api/v1/links/{id}", "/api/v1/lookup", "/api/v1/search", "/api/v1/import", "/api/v1/export"} {
 		if _, ok := paths[want]; !ok {
 			t.Errorf("the document lacks %s", want)

@@ -8,6 +8,7 @@ import (
 	"strings"
 	"time"
 
+	"github.com/peel-rms/peel"
 	"github.com/peel-rms/peel/pole"
 )
 
@@ -31,7 +32,6 @@ type param struct {
 }
 
 var (
-	pathKind     = param{"kind", "path", "string", "persons, objects, vehicles, telephones, locations or events"}
 	pathID       = param{"id", "path", "string", "the id"}
 	cursorParam  = param{"cursor", "query", "string", "the next_cursor of the previous page"}
 	limitParam   = param{"limit", "query", "integer", "page size (default 50, at most 1000)"}
@@ -50,11 +50,7 @@ func typeSchema[T any]() spec    { return typeSpec{reflect.TypeFor[T]()} }
 func schemaRef(name string) spec { return refSpec{name} }
 func listOf(s spec) spec         { return listSpec{s} }
 
-var (
-	recordSchema = refSpec{"Record"}
-	recordInputs = refSpec{"RecordInput"}
-	ndjsonBody   = ndjsonSpec{}
-)
+var ndjsonBody = ndjsonSpec{}
 
 // schemaGen turns Go types into JSON Schema (2020-12, as OpenAPI 3.1 uses).
 type schemaGen struct{}
@@ -185,7 +181,7 @@ func (g schemaGen) recordComponents(comps map[string]any) {
 		body, _ := pole.NewBody(k)
 		bt := reflect.TypeOf(body).Elem()
 		name := strings.ToUpper(string(k[:1])) + string(k[1:])
-		build := func(withLinks bool) map[string]any {
+		build := func(extra map[string]any) map[string]any {
 			props := map[string]any{}
 			var req []string
 			g.fields(bt, props, &req)
@@ -193,17 +189,18 @@ func (g schemaGen) recordComponents(comps map[string]any) {
 				props[n] = v
 			}
 			props["kind"] = map[string]any{"const": string(k)}
-			if withLinks {
-				props["links"] = map[string]any{"type": "array", "items": g.of(reflect.TypeFor[linkViewDoc]())}
-			}
 			r := append([]string{}, envRequired...)
-			if withLinks {
-				r = append(r, "links")
+			for n, v := range extra {
+				props[n] = v
+				r = append(r, n)
 			}
 			return map[string]any{"type": "object", "properties": props, "required": r, "additionalProperties": false}
 		}
-		comps[name+"Record"] = build(false)
-		comps[name+"RecordWithLinks"] = build(true)
+		comps[name+"Record"] = build(nil)
+		comps[name+"RecordWithLinks"] = build(map[string]any{"links": map[string]any{"type": "array", "items": g.of(reflect.TypeFor[linkViewDoc]())}})
+		if k == pole.KindEvent {
+			comps["LocationEvent"] = build(map[string]any{"location": g.of(reflect.TypeFor[peel.Brief]()), "via": map[string]any{"type": "string"}})
+		}
 		kinds = append(kinds, map[string]any{"$ref": "#/components/schemas/" + name + "Record"})
 		kindsLinks = append(kindsLinks, map[string]any{"$ref": "#/components/schemas/" + name + "RecordWithLinks"})
 		in := map[string]any{}
@@ -218,6 +215,8 @@ func (g schemaGen) recordComponents(comps map[string]any) {
 	comps["Record"] = map[string]any{"oneOf": kinds, "description": "a record: the shared envelope and its kind's own fields"}
 	comps["RecordWithLinks"] = map[string]any{"oneOf": kindsLinks}
 	comps["RecordInput"] = map[string]any{"anyOf": inputs, "description": "the interchange shape of the collection's kind, without kind"}
+	comps["LocationEvents"] = map[string]any{"type": "object", "required": []string{"events"}, "additionalProperties": false,
+		"properties": map[string]any{"events": map[string]any{"type": "array", "items": map[string]any{"$ref": "#/components/schemas/LocationEvent"}}}}
 	comps["MergePatch"] = map[string]any{"type": "object", "description": "an RFC 7396 JSON merge patch"}
 	comps["Problem"] = g.of(reflect.TypeFor[Problem]())
 }

@@ -2,6 +2,8 @@ package web
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 
 	"github.com/peel-rms/peel"
 	"github.com/peel-rms/peel/audit"
@@ -30,22 +32,30 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 
 // allOperations is every API operation, across the modules that add their own.
 func (s *Server) allOperations() []op {
-	return s.operations()
+	return slices.Concat(s.operations(), s.queryOperations())
 }
 
 // operations describes the foundation's API operations.
 func (s *Server) operations() []op {
-	kinds := `{kind}`
-	return []op{
-		{Method: "POST", Path: "/api/v1/" + kinds, Handler: s.createRecord, Access: writes, Tag: "records", Summary: "Create a record of a kind (persons, objects, vehicles, telephones, locations, events)",
-			In: recordInputs, Out: recordSchema, Status: 201, Params: []param{pathKind, {"confirm_new", "query", "boolean", "create a person despite strong matches"}, {"reason", "query", "string", "why the person is new (with confirm_new)"}}},
-		{Method: "GET", Path: "/api/v1/" + kinds, Handler: s.listRecords, Access: reads, Tag: "records", Summary: "List records of a kind", Out: listOf(recordSchema),
-			Params: []param{pathKind, cursorParam, limitParam, {"type", "query", "string", "event or object type"}, {"category", "query", "string", "incident category"}, {"status", "query", "string", "open or closed"}}},
-		{Method: "GET", Path: "/api/v1/" + kinds + "/{id}", Handler: s.getRecord, Access: reads, Tag: "records", Summary: "Read a record", Out: recordSchema,
-			Params: []param{pathKind, pathID, {"version", "query", "integer", "a past version"}, {"as_at", "query", "string", "the version current at this time"}}},
-		{Method: "PATCH", Path: "/api/v1/" + kinds + "/{id}", Handler: s.patchRecord, Access: writes, Tag: "records", Summary: "Change a record with a JSON merge patch (RFC 7396); If-Match: VERSION",
-			In: schemaRef("MergePatch"), Out: recordSchema, Params: []param{pathKind, pathID, ifMatchParam}},
-		{Method: "DELETE", Path: "/api/v1/" + kinds + "/{id}", Handler: s.deleteRecord, Access: writes, Tag: "records", Summary: "Mark a record deleted (kept in history)", Status: 204, Params: []param{pathKind, pathID, ifMatchParam}},
+	var ops []op
+	// Each kind's collection is its own path, so the document gives each its exact schema.
+	for _, k := range pole.Kinds {
+		col := "/api/v1/" + k.Plural()
+		name := strings.ToUpper(string(k[:1])) + string(k[1:])
+		rec, in := schemaRef(name+"Record"), schemaRef(name+"Input")
+		ops = append(ops,
+			op{Method: "POST", Path: col, Handler: s.createRecord, Access: writes, Tag: "records", Summary: "Create a " + string(k),
+				In: in, Out: rec, Status: 201, Params: []param{{"confirm_new", "query", "boolean", "create a person despite strong matches"}, {"reason", "query", "string", "why the person is new (with confirm_new)"}}},
+			op{Method: "GET", Path: col, Handler: s.listRecords, Access: reads, Tag: "records", Summary: "List " + k.Plural(), Out: listOf(rec),
+				Params: []param{cursorParam, limitParam, {"type", "query", "string", "event or object type"}, {"category", "query", "string", "incident category"}, {"status", "query", "string", "open or closed"}}},
+			op{Method: "GET", Path: col + "/{id}", Handler: s.getRecord, Access: reads, Tag: "records", Summary: "Read a " + string(k), Out: rec,
+				Params: []param{pathID, {"version", "query", "integer", "a past version"}, {"as_at", "query", "string", "the version current at this time"}}},
+			op{Method: "PATCH", Path: col + "/{id}", Handler: s.patchRecord, Access: writes, Tag: "records", Summary: "Change a " + string(k) + " with a JSON merge patch (RFC 7396); If-Match: VERSION",
+				In: schemaRef("MergePatch"), Out: rec, Params: []param{pathID, ifMatchParam}},
+			op{Method: "DELETE", Path: col + "/{id}", Handler: s.deleteRecord, Access: writes, Tag: "records", Summary: "Mark a " + string(k) + " deleted (kept in history)", Status: 204, Params: []param{pathID, ifMatchParam}},
+		)
+	}
+	return append(ops, []op{
 		{Method: "GET", Path: "/api/v1/records/{id}", Handler: s.getAnyRecord, Access: reads, Tag: "records", Summary: "Read any record with its links", Out: schemaRef("RecordWithLinks"),
 			Params: []param{pathID, {"as_of", "query", "string", "only links valid at this time"}, {"version", "query", "integer", "a past version"}}},
 		{Method: "GET", Path: "/api/v1/records/{id}/history", Handler: s.history, Access: reads, Tag: "records", Summary: "Every version of a record, oldest first", Out: typeSchema[historyAnswer](), Params: []param{pathID}},
@@ -78,7 +88,7 @@ func (s *Server) operations() []op {
 		{Method: "GET", Path: "/api/v1/audit", Handler: s.listAudit, Access: noPurpose, Tag: "audit", Summary: "The audit log, newest first", Out: typeSchema[auditAnswer](),
 			Params: []param{{"record", "query", "string", "entries about this record"}, {"user", "query", "string", "entries by this user"}, {"action", "query", "string", "entries of this action"}, {"before", "query", "integer", "entries before this sequence number"}, limitParam}},
 		{Method: "POST", Path: "/api/v1/audit/verify", Handler: s.verifyAudit, Access: noPurpose, Tag: "audit", Summary: "Check the audit log's hash chain", Out: typeSchema[verifyAnswer]()},
-	}
+	}...)
 }
 
 type historyAnswer struct {

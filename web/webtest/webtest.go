@@ -195,7 +195,10 @@ func (d *docSchemas) validate(method, path string, status int, body []byte) erro
 		}
 	}
 	if tmpl == "" {
-		return errString("no path in the document matches " + path)
+		if status < 400 {
+			return errString("no path in the document matches " + path)
+		}
+		return d.validatePointer("/components/schemas/Problem", body)
 	}
 	opDoc, ok := paths[tmpl].(map[string]any)[strings.ToLower(method)]
 	if !ok {
@@ -216,6 +219,10 @@ func (d *docSchemas) validate(method, path string, status int, body []byte) erro
 	if ptr == "" {
 		return errString("the document describes no body for " + method + " " + tmpl + " " + code)
 	}
+	return d.validatePointer(ptr, body)
+}
+
+func (d *docSchemas) validatePointer(ptr string, body []byte) error {
 	sch, ok := d.cache[ptr]
 	if !ok {
 		var err error
