@@ -8,8 +8,8 @@ package graph
 import (
 	"context"
 	"slices"
-	"strconv"
 	"sort"
+	"strconv"
 	"time"
 
 	"github.com/peel-rms/peel/pole"
