@@ -164,6 +164,10 @@ type Store interface {
 	Contacts(ctx context.Context, p *auth.Principal, telID string, q Query) ([]Contact, error)
 	LocationEvents(ctx context.Context, p *auth.Principal, personID string, q Query) ([]LocationEvent, error)
 	VehicleEvents(ctx context.Context, p *auth.Principal, vehicleID string, q Query) ([]*pole.Record, error)
+	TopContacts(ctx context.Context, p *auth.Principal, telID string, q Query, limit int) ([]Contact, error)
+	CommonContacts(ctx context.Context, p *auth.Principal, telIDs []string, q Query, minShared int) ([]CommonContact, error)
+	CallChains(ctx context.Context, p *auth.Principal, telID string, q Query, depth int, gap time.Duration, limit int) ([]CallChain, error)
+	ImportCallsCSV(ctx context.Context, p *auth.Principal, r io.Reader, opts ImportOptions) (*ImportSummary, error)
 	Traverse(ctx context.Context, p *auth.Principal, start string, steps []graph.Step, opts graph.Options) (*graph.Node, *graph.Result, error)
 	Paths(ctx context.Context, p *auth.Principal, from, to string, opts graph.PathOptions) ([]graph.Path, map[string]graph.Node, []string, error)
 
@@ -207,3 +211,17 @@ type Query struct {
 
 // Window is the query's closed interval of valid time.
 func (q Query) Window() pole.Window { return pole.WindowOf(q.Within, q.AsOf) }
+
+// CommonContact is a number in contact with several of the telephones asked about.
+type CommonContact struct {
+	Telephone Brief          `json:"telephone"`
+	With      map[string]int `json:"with"` // telephone id asked about -> calls either way
+	Calls     int            `json:"calls"`
+	First     time.Time      `json:"first"`
+	Last      time.Time      `json:"last"`
+}
+
+// CallChain is a sequence of calls, each made by the number the previous one reached.
+type CallChain struct {
+	Calls []pole.Call `json:"calls"`
+}

@@ -60,64 +60,17 @@ func (s *Store) Contacts(ctx context.Context, p *auth.Principal, telID string, q
 	if err != nil {
 		return nil, fmt.Errorf("contacts: %w", err)
 	}
-	type agg struct {
-		calls       int
-		first, last int64
-	}
-	byNumber := map[string]agg{}
-	var keys []string
-	for rows.Next() {
-		var num string
-		var a agg
-		if err := rows.Scan(&num, &a.calls, &a.first, &a.last); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		byNumber[num] = a
-		keys = append(keys, "tel:"+num)
-	}
-	rows.Close()
-	if err := rows.Err(); err != nil {
-		return nil, err
-	}
-	tels, err := s.recordsByKey(ctx, rd, keys)
+	out, err := s.contactsFrom(ctx, rd, p, rows, w)
 	if err != nil {
 		return nil, err
 	}
-	var telIDs []string
-	for _, r := range tels {
-		telIDs = append(telIDs, r.ID)
-	}
-	people, err := s.linkedFrom(ctx, rd, telIDs, []string{"subscriber_of", "user_of"}, w)
-	if err != nil {
-		return nil, err
-	}
-	out := []peel.Contact{}
 	consulted := []string{t.ID}
-	for key, r := range tels {
-		if r.Deleted || !p.CanSee(r.Access) {
-			continue
+	for _, c := range out {
+		consulted = append(consulted, c.Telephone.ID)
+		for _, pr := range c.Persons {
+			consulted = append(consulted, pr.ID)
 		}
-		a := byNumber[strings.TrimPrefix(key, "tel:")]
-		c := peel.Contact{Telephone: brief(r), Calls: a.calls, First: fromMicros(a.first), Last: fromMicros(a.last), Persons: []peel.Brief{}}
-		c.Telephone.Kind, c.Telephone.Label = "", ""
-		consulted = append(consulted, r.ID)
-		for _, pr := range people[r.ID] {
-			if p.CanSee(pr.Access) {
-				b := brief(pr)
-				b.Kind, b.Label = "", ""
-				c.Persons = append(c.Persons, b)
-				consulted = append(consulted, pr.ID)
-			}
-		}
-		out = append(out, c)
 	}
-	sort.Slice(out, func(i, j int) bool {
-		if out[i].Calls != out[j].Calls {
-			return out[i].Calls > out[j].Calls
-		}
-		return out[i].Telephone.Number < out[j].Telephone.Number
-	})
 	if err := s.Consult(ctx, p, audit.ActionQuery, consulted, "contacts of "+t.ID+" within "+q.Within.String()); err != nil {
 		return nil, err
 	}

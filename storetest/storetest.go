@@ -81,6 +81,7 @@ func Run(t *testing.T, open Opener) {
 		{"UsersSessionsTokens", testUsers},
 		{"Vocabulary", testVocabulary},
 		{"SeedQueries", testSeedQueries},
+		{"Calls", testCalls},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

@@ -45,12 +45,16 @@ type typeSpec struct{ t reflect.Type }
 type refSpec struct{ name string }
 type listSpec struct{ item spec }
 type ndjsonSpec struct{}
+type csvSpec struct{}
 
 func typeSchema[T any]() spec    { return typeSpec{reflect.TypeFor[T]()} }
 func schemaRef(name string) spec { return refSpec{name} }
 func listOf(s spec) spec         { return listSpec{s} }
 
-var ndjsonBody = ndjsonSpec{}
+var (
+	ndjsonBody = ndjsonSpec{}
+	csvBody    = csvSpec{}
+)
 
 // schemaGen turns Go types into JSON Schema (2020-12, as OpenAPI 3.1 uses).
 type schemaGen struct{}
@@ -161,6 +165,8 @@ func (g schemaGen) resolve(s spec) map[string]any {
 			"properties": map[string]any{"items": map[string]any{"type": "array", "items": g.resolve(x.item)}, "next_cursor": map[string]any{"type": []string{"string", "null"}}}}
 	case ndjsonSpec:
 		return map[string]any{"type": "string", "description": "interchange NDJSON: one JSON object per line"}
+	case csvSpec:
+		return map[string]any{"type": "string", "description": "CSV with a header row naming from/caller, to/called, start, duration, type (voice/sms) and cell columns"}
 	}
 	return map[string]any{}
 }
@@ -268,8 +274,11 @@ func (s *Server) Document() map[string]any {
 		opDoc["parameters"] = params
 		if o.In != nil {
 			ct := "application/json"
-			if _, ok := o.In.(ndjsonSpec); ok {
+			switch o.In.(type) {
+			case ndjsonSpec:
 				ct = "application/x-ndjson"
+			case csvSpec:
+				ct = "text/csv"
 			}
 			opDoc["requestBody"] = map[string]any{"required": true, "content": map[string]any{ct: map[string]any{"schema": g.resolve(o.In)}}}
 		}

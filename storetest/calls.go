@@ -1,0 +1,87 @@
+package storetest
+
+import (
+	"strings"
+	"time"
+
+	"github.com/peel-rms/peel"
+	"github.com/peel-rms/peel/pole"
+)
+
+// CallsCSV is a provider's call records: A calls B, B then calls C, C then D; A and E both call X.
+const CallsCSV = `Caller,Called,Start_Time,Duration,Call_Type,Cell_ID
+07700 900101,07700 900102,2026-11-25 09:00:00,60,voice,C1
+07700 900102,07700 900103,2026-11-25 09:30:00,30,voice,C2
+07700 900103,07700 900104,2026-11-25 10:00:00,10,sms,C3
+07700 900101,07700 900199,2026-11-24 09:00:00,5,call,C1
+07700 900105,07700 900199,2026-11-24 10:00:00,5,text,C9
+07700 900199,07700 900101,2026-11-26T08:00:00Z,5,voice,C9
+`
+
+func testCalls(e *Env) {
+	t := e.T
+	bad := "caller,called,start\n07700900101,07700900102,yesterday\n07700900101,,2026-11-25 09:00:00\n"
+	_, err := e.S.ImportCallsCSV(e.Ctx, e.Admin, strings.NewReader(bad), peel.ImportOptions{})
+	fes := e.FieldErr(err, pole.EInvalid)
+	if len(fes) != 2 || fes[0].Line != 2 || fes[0].Field != "start" || fes[1].Line != 3 || fes[1].Field != "to" {
+		t.Errorf("bad rows: %+v", fes)
+	}
+	if _, err := e.S.ImportCallsCSV(e.Ctx, e.Admin, strings.NewReader("a,b\n1,2\n"), peel.ImportOptions{}); !HasField(e.FieldErr(err, pole.EInvalid), "from") {
+		t.Error("missing columns must be named")
+	}
+	sum, err := e.S.ImportCallsCSV(e.Ctx, e.Admin, strings.NewReader(CallsCSV), peel.ImportOptions{})
+	e.Must(err)
+	if sum.Calls != 6 || sum.Created["telephone"] != 6 {
+		t.Fatalf("calls import: %+v", sum)
+	}
+	again, err := e.S.ImportCallsCSV(e.Ctx, e.Admin, strings.NewReader(CallsCSV), peel.ImportOptions{})
+	e.Must(err)
+	if again.Calls != 0 || again.Created["telephone"] != 0 {
+		t.Errorf("re-import: %+v", again)
+	}
+	tel := func(n string) string {
+		res, err := e.S.Search(e.Ctx, e.Admin, n, pole.KindTelephone, 1)
+		e.Must(err)
+		if len(res) == 0 {
+			t.Fatalf("no telephone %s", n)
+		}
+		return res[0].ID
+	}
+	p28, _ := pole.ParsePeriod("P28D")
+	q := peel.Query{AsOf: Start, Within: p28}
+	top, err := e.S.TopContacts(e.Ctx, e.Admin, tel("07700900101"), q, 10)
+	e.Must(err)
+	if len(top) != 2 || top[0].Telephone.Number != "+447700900199" || top[0].Calls != 2 {
+		t.Errorf("top contacts: %+v", top)
+	}
+	common, err := e.S.CommonContacts(e.Ctx, e.Admin, []string{tel("07700900101"), tel("07700900105")}, q, 2)
+	e.Must(err)
+	if len(common) != 1 || common[0].Telephone.Number != "+447700900199" || len(common[0].With) != 2 {
+		t.Errorf("common contacts: %+v", common)
+	}
+	chains, err := e.S.CallChains(e.Ctx, e.Admin, tel("07700900101"), q, 3, 2*time.Hour, 10)
+	e.Must(err)
+	if len(chains) != 1 || len(chains[0].Calls) != 3 || chains[0].Calls[2].To != "+447700900104" {
+		t.Errorf("chains: %+v", chains)
+	}
+	// A gap too short for the second call breaks the chain.
+	chains, err = e.S.CallChains(e.Ctx, e.Admin, tel("07700900101"), q, 3, 10*time.Minute, 10)
+	e.Must(err)
+	if len(chains) != 0 {
+		t.Errorf("chains with a 10 minute gap: %+v", chains)
+	}
+	// A restricted number is left out of the analysis for those who may not see it.
+	_, err = e.S.Update(e.Ctx, e.Admin, tel("07700900199"), 0, []byte(`{"access":{"roles":["investigator"]}}`))
+	e.Must(err)
+	officer := e.User("pc.calls", "officer")
+	top, err = e.S.TopContacts(e.Ctx, officer, tel("07700900101"), q, 10)
+	e.Must(err)
+	if len(top) != 1 {
+		t.Errorf("the officer sees the restricted number: %+v", top)
+	}
+	common, err = e.S.CommonContacts(e.Ctx, officer, []string{tel("07700900101"), tel("07700900105")}, q, 2)
+	e.Must(err)
+	if len(common) != 0 {
+		t.Errorf("the officer sees the restricted number in common contacts: %+v", common)
+	}
+}
