@@ -23,8 +23,9 @@ var domainLibs = []string{"github.com/hbollon/go-edlib", "github.com/nyaruka/pho
 
 // rules is the dependency rule of docs/architecture.md, package by package.
 var rules = map[string]layer{
-	"":                {project: []string{"pole", "auth", "audit", "ukref", "graph"}},
+	"":                {project: []string{"pole", "auth", "audit", "ukref", "graph", "hazard"}},
 	"graph":           {project: []string{"pole"}},
+	"hazard":          {project: []string{"pole"}},
 	"pole":            {project: []string{"ukref"}, external: domainLibs},
 	"ukref":           {external: domainLibs},
 	"auth":            {project: []string{"pole"}, external: domainLibs},
@@ -33,12 +34,12 @@ var rules = map[string]layer{
 	"search":          {project: []string{"pole", "ukref", "match"}, external: domainLibs},
 	"incident":        {project: []string{"pole", "ukref"}},
 	"demo":            {project: []string{"pole", "ukref"}},
-	"sqlstore":        {project: []string{"", "pole", "ukref", "auth", "audit", "search", "match", "incident", "graph"}, external: domainLibs},
+	"sqlstore":        {project: []string{"", "pole", "ukref", "auth", "audit", "search", "match", "incident", "graph", "hazard"}, external: domainLibs},
 	"sqlite":          {project: []string{"sqlstore"}, external: []string{"modernc.org/sqlite", "github.com/pressly/goose"}},
 	"postgres":        {project: []string{"sqlstore"}, external: []string{"github.com/jackc/pgx", "github.com/pressly/goose"}},
 	"postgres/pgtest": {external: []string{"github.com/jackc/pgx"}},
 	"storetest":       {project: []string{"", "pole", "ukref", "auth", "audit", "sqlstore"}},
-	"web":             {project: []string{"", "pole", "ukref", "auth", "audit", "search", "match", "incident", "graph"}, external: domainLibs},
+	"web":             {project: []string{"", "pole", "ukref", "auth", "audit", "search", "match", "incident", "graph", "hazard"}, external: domainLibs},
 	"web/webtest":     {project: []string{"*"}, external: []string{"*"}},
 	"cmd/peel":        {project: []string{"*"}, external: []string{"*"}},
 	"bench":           {project: []string{"*"}, external: []string{"*"}},

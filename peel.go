@@ -11,6 +11,7 @@ import (
 	"github.com/peel-rms/peel/audit"
 	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/graph"
+	"github.com/peel-rms/peel/hazard"
 	"github.com/peel-rms/peel/pole"
 	"github.com/peel-rms/peel/ukref"
 )
@@ -168,6 +169,8 @@ type Store interface {
 	CommonContacts(ctx context.Context, p *auth.Principal, telIDs []string, q Query, minShared int) ([]CommonContact, error)
 	CallChains(ctx context.Context, p *auth.Principal, telID string, q Query, depth int, gap time.Duration, limit int) ([]CallChain, error)
 	ImportCallsCSV(ctx context.Context, p *auth.Principal, r io.Reader, opts ImportOptions) (*ImportSummary, error)
+	Hazards(ctx context.Context, p *auth.Principal, locationID string, asOf time.Time) ([]hazard.Hazard, error)
+	HazardsAt(ctx context.Context, p *auth.Principal, lat, lon float64, asOf time.Time) ([]hazard.Hazard, []string, error)
 	Traverse(ctx context.Context, p *auth.Principal, start string, steps []graph.Step, opts graph.Options) (*graph.Node, *graph.Result, error)
 	Paths(ctx context.Context, p *auth.Principal, from, to string, opts graph.PathOptions) ([]graph.Path, map[string]graph.Node, []string, error)
 

@@ -82,6 +82,7 @@ func Run(t *testing.T, open Opener) {
 		{"Vocabulary", testVocabulary},
 		{"SeedQueries", testSeedQueries},
 		{"Calls", testCalls},
+		{"Hazards", testHazards},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
