@@ -38,7 +38,7 @@ var rules = map[string]layer{
 	"sqlite":          {project: []string{"sqlstore"}, external: []string{"modernc.org/sqlite", "github.com/pressly/goose"}},
 	"postgres":        {project: []string{"sqlstore"}, external: []string{"github.com/jackc/pgx", "github.com/pressly/goose"}},
 	"postgres/pgtest": {external: []string{"github.com/jackc/pgx"}},
-	"storetest":       {project: []string{"", "pole", "ukref", "auth", "audit", "sqlstore"}},
+	"storetest":       {project: []string{"", "pole", "ukref", "auth", "audit", "sqlstore", "hazard", "graph"}},
 	"web":             {project: []string{"", "pole", "ukref", "auth", "audit", "search", "match", "incident", "graph", "hazard"}, external: domainLibs},
 	"web/webtest":     {project: []string{"*"}, external: []string{"*"}},
 	"cmd/peel":        {project: []string{"*"}, external: []string{"*"}},

@@ -73,8 +73,8 @@ type Facts struct {
 
 // Rules are the windows and categories the hazard rules use; DefaultRules holds the contract's.
 type Rules struct {
-	VulnerableWindow time.Duration // domestic abuse victims in the last 12 months
-	ViolenceWindow   time.Duration // violent events at the place in the last 12 months
+	VulnerableWindow  time.Duration // domestic abuse victims in the last 12 months
+	ViolenceWindow    time.Duration // violent events at the place in the last 12 months
 	ViolentCategories []string
 	AbuseCategories   []string
 }
