@@ -12,6 +12,7 @@ import (
 	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/graph"
 	"github.com/peel-rms/peel/hazard"
+	"github.com/peel-rms/peel/incident"
 	"github.com/peel-rms/peel/pole"
 	"github.com/peel-rms/peel/ukref"
 )
@@ -174,6 +175,20 @@ type Store interface {
 	Traverse(ctx context.Context, p *auth.Principal, start string, steps []graph.Step, opts graph.Options) (*graph.Node, *graph.Result, error)
 	Paths(ctx context.Context, p *auth.Principal, from, to string, opts graph.PathOptions) ([]graph.Path, map[string]graph.Node, []string, error)
 
+	// Incidents.
+	Intake(ctx context.Context, p *auth.Principal, in *IntakeReport) (*IntakeResult, error)
+	Incident(ctx context.Context, p *auth.Principal, id string) (*Incident, error)
+	OpenIncidents(ctx context.Context, p *auth.Principal, limit int) ([]OpenIncident, error)
+	SplitIncident(ctx context.Context, p *auth.Principal, incidentID, reportID string) (*Incident, error)
+	JoinIncidents(ctx context.Context, p *auth.Principal, incidentID, otherID string) (*Incident, error)
+	IncidentRules(ctx context.Context) (incident.Rules, error)
+	PutIncidentRules(ctx context.Context, p *auth.Principal, r incident.Rules) error
+
+	// Alerts.
+	AlertsAfter(ctx context.Context, seq int64, limit int) ([]Alert, error)
+	LastAlert(ctx context.Context) (int64, error)
+	AlertSignal() <-chan struct{}
+
 	Now() time.Time
 	Close() error
 }
@@ -227,4 +242,82 @@ type CommonContact struct {
 // CallChain is a sequence of calls, each made by the number the previous one reached.
 type CallChain struct {
 	Calls []pole.Call `json:"calls"`
+}
+
+// Alert tells dispatchers and responding officers about hazards at an incident's location: when
+// an incident is raised where hazards are known, or a hazard is added where an incident is open.
+type Alert struct {
+	Seq      int64         `json:"-"`
+	Incident AlertIncident `json:"incident"`
+	Hazards  []AlertHazard `json:"hazards"`
+	At       time.Time     `json:"at"`
+	// Reason is "raised" (a new incident at a place with hazards) or "hazard_added".
+	Reason string `json:"reason"`
+}
+
+// AlertIncident is the incident an alert is about.
+type AlertIncident struct {
+	ID       string        `json:"id"`
+	Category string        `json:"category"`
+	Location AlertLocation `json:"location"`
+}
+
+// AlertLocation is where the incident is.
+type AlertLocation struct {
+	ID   string     `json:"id,omitempty"`
+	Lat  *float64   `json:"lat"`
+	Lon  *float64   `json:"lon"`
+	Refs []pole.Ref `json:"refs"`
+}
+
+// AlertHazard is a hazard in an alert, with the access of the record it names so each subscriber
+// receives only what it may see. Access is never sent.
+type AlertHazard struct {
+	hazard.Hazard
+	New    bool         `json:"new,omitempty"`
+	Access *pole.Access `json:"access,omitempty"`
+}
+
+// IntakeLocation is where a reported incident is: a location record, a point, or an address.
+type IntakeLocation struct {
+	ID      string
+	Lat     *float64
+	Lon     *float64
+	Address *pole.Location
+}
+
+// IntakeReport is one report of an incident from command and control or the public.
+type IntakeReport struct {
+	Category   string
+	OccurredAt *pole.Moment
+	ReportedAt *pole.Moment
+	Location   IntakeLocation
+	Summary    string
+	// Reporter is a person to record (never blocks intake), or ReporterID names one.
+	Reporter   *pole.Input
+	ReporterID string
+}
+
+// IntakeResult is the report as stored, and what matching decided.
+type IntakeResult struct {
+	Record      *pole.Record
+	DuplicateOf *string         // the master incident's id, nil when this report is a new incident
+	ReportCount int             // the master's count of reports, this one included
+	Hazards     []hazard.Hazard // the master's location's hazards, as the caller may see them
+	Reasons     []string        // why matching joined it to the master
+}
+
+// Incident is an open or closed incident with all its reports.
+type Incident struct {
+	Record      *pole.Record
+	Reports     []*pole.Record // every report, the master first
+	ReportCount int
+	Open        bool
+	Location    *Brief
+}
+
+// OpenIncident is an incident on the dispatch board.
+type OpenIncident struct {
+	Incident Incident
+	Hazards  []hazard.Hazard
 }

@@ -8,6 +8,7 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"time"
 
 	"github.com/jackc/pgx/v5"
 	"github.com/jackc/pgx/v5/stdlib"
@@ -38,13 +39,50 @@ func Open(ctx context.Context, url string, opts sqlstore.Options) (*sqlstore.Sto
 		db.Close()
 		return nil, err
 	}
-	d := sqlstore.Dialect{Name: "postgres", Dollar: true, ChainLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", chainLockKey), MaxParams: 65535}
+	d := sqlstore.Dialect{Name: "postgres", Dollar: true, ChainLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", chainLockKey), MaxParams: 65535,
+		Notify: "SELECT pg_notify('" + alertChannel + "', '')", IntakeLock: "SELECT pg_advisory_xact_lock(7340003)"}
 	s := sqlstore.New(d, db, db, opts)
 	if err := s.EnsureDefaults(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
+	s.Background(func(ctx context.Context) { listen(ctx, cfg, s) })
 	return s, nil
+}
+
+// alertChannel is the LISTEN/NOTIFY channel on which instances announce new alerts.
+const alertChannel = "peel_alerts"
+
+// listen holds a connection listening for other instances' alerts and pulses the store's alert
+// signal for each, reconnecting after failures until ctx ends.
+func listen(ctx context.Context, cfg *pgx.ConnConfig, s *sqlstore.Store) {
+	backoff := 100 * time.Millisecond
+	for ctx.Err() == nil {
+		conn, err := pgx.ConnectConfig(ctx, cfg)
+		if err == nil {
+			_, err = conn.Exec(ctx, "LISTEN "+alertChannel)
+			if err == nil {
+				backoff = 100 * time.Millisecond
+				s.SignalAlerts() // anything missed while disconnected
+				for err == nil {
+					_, err = conn.WaitForNotification(ctx)
+					if err == nil {
+						s.SignalAlerts()
+					}
+				}
+			}
+			conn.Close(context.Background())
+		}
+		if ctx.Err() != nil {
+			return
+		}
+		select {
+		case <-ctx.Done():
+			return
+		case <-time.After(backoff):
+		}
+		backoff = min(backoff*2, 5*time.Second)
+	}
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

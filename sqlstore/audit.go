@@ -38,13 +38,16 @@ func newEntry(p *auth.Principal, action string, records []string, detail string)
 // appendAudit extends the hash chain with the entries. It runs last in a write transaction, so
 // the chain lock (PostgreSQL) is held only from here to commit.
 func (tx *Tx) appendAudit(ctx context.Context) error {
-	if len(tx.entries) == 0 {
+	if len(tx.entries) == 0 && len(tx.alerts) == 0 {
 		return nil
 	}
 	if lock := tx.s.dialect.ChainLock; lock != "" {
 		if _, err := tx.exec(ctx, lock); err != nil {
 			return fmt.Errorf("audit chain lock: %w", err)
 		}
+	}
+	if len(tx.entries) == 0 {
+		return nil
 	}
 	var seq int64
 	var hash string

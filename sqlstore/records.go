@@ -189,6 +189,13 @@ func (tx *Tx) putRecord(ctx context.Context, r *pole.Record, by string, isNew bo
 		if _, err := tx.exec(ctx, `DELETE FROM record_keys WHERE record_id = ?`, r.ID); err != nil {
 			return err
 		}
+		if ev, ok := r.Body.(*pole.Event); ok && ev.Type == "incident" {
+			// Closing (or deleting) an incident takes it out of repeat-report matching.
+			open := boolInt(ev.Open() && !r.Deleted && r.MergedInto == "")
+			if _, err := tx.exec(ctx, `UPDATE incident_masters SET open = ? WHERE id = ?`, open, r.ID); err != nil {
+				return err
+			}
+		}
 		if _, err := tx.exec(ctx, `DELETE FROM search_terms WHERE record_id = ?`, r.ID); err != nil {
 			return err
 		}

@@ -14,6 +14,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/peel-rms/peel"
@@ -27,6 +28,11 @@ type Dialect struct {
 	Name string // "sqlite" or "postgres"
 	// Dollar is true when placeholders are $1, $2 (PostgreSQL) rather than ?.
 	Dollar bool
+	// IntakeLock orders incident intakes across instances, so two reports of one incident arriving
+	// together at two instances still find each other ("" when the engine has one writer).
+	IntakeLock string
+	// Notify announces new alerts to other instances ("" when there are none to tell).
+	Notify string
 	// ChainLock is run at the start of a transaction that extends the audit chain, so writers on
 	// several instances extend it one at a time ("" when the engine has one writer).
 	ChainLock string
@@ -49,6 +55,10 @@ type Store struct {
 	wg        sync.WaitGroup
 
 	hooks []func(peel.Change)
+
+	alertSignal chan struct{}
+	watch       *hazardWatch
+	watchBusy   atomic.Bool
 }
 
 // Options configure a Store.
@@ -60,7 +70,7 @@ type Options struct {
 
 // New wraps open databases. writer and reader may be the same pool.
 func New(d Dialect, writer, reader *sql.DB, opts Options) *Store {
-	s := &Store{dialect: d, w: writer, r: reader, log: opts.Logger, now: opts.Now, done: make(chan struct{})}
+	s := &Store{dialect: d, w: writer, r: reader, log: opts.Logger, now: opts.Now, done: make(chan struct{}), alertSignal: make(chan struct{}, 1)}
 	if s.log == nil {
 		s.log = slog.Default()
 	}
@@ -70,7 +80,23 @@ func New(d Dialect, writer, reader *sql.DB, opts Options) *Store {
 	s.auditq = make(chan auditReq, 4096)
 	s.wg.Add(1)
 	go s.auditLoop()
+	s.startWatch()
 	return s
+}
+
+// Background runs f until the store closes; Close waits for it.
+func (s *Store) Background(f func(ctx context.Context)) {
+	ctx, cancel := context.WithCancel(context.Background())
+	s.wg.Add(2)
+	go func() {
+		defer s.wg.Done()
+		<-s.done
+		cancel()
+	}()
+	go func() {
+		defer s.wg.Done()
+		f(ctx)
+	}()
 }
 
 // Close stops background work and closes the databases.
@@ -153,10 +179,13 @@ func inList(n int) string { return strings.TrimSuffix(strings.Repeat("?,", n), "
 // Tx is a write transaction with the store's dialect.
 type Tx struct {
 	*sql.Tx
-	s       *Store
-	now     time.Time
-	changes []peel.Change
-	entries []*audit.Entry
+	s         *Store
+	now       time.Time
+	changes   []peel.Change
+	entries   []*audit.Entry
+	alerts    []*peel.Alert
+	linkEnds  []string
+	newAlerts bool
 
 	// bulk associates an entry with many records without putting them all in its hashed content.
 	bulk     map[*audit.Entry][]string
@@ -193,10 +222,17 @@ func (s *Store) write(ctx context.Context, f func(tx *Tx) error) error {
 	if err := tx.appendAudit(ctx); err != nil {
 		return err
 	}
+	if err := tx.appendAlerts(ctx); err != nil {
+		return err
+	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
 	s.changed(tx.changes...)
+	s.noteChanges(tx.changes, tx.linkEnds)
+	if tx.newAlerts {
+		s.SignalAlerts()
+	}
 	return nil
 }
 

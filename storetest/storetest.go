@@ -83,6 +83,7 @@ func Run(t *testing.T, open Opener) {
 		{"SeedQueries", testSeedQueries},
 		{"Calls", testCalls},
 		{"Hazards", testHazards},
+		{"Intake", testIntake},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

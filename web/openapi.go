@@ -9,6 +9,8 @@ import (
 	"time"
 
 	"github.com/peel-rms/peel"
+	"github.com/peel-rms/peel/hazard"
+	"github.com/peel-rms/peel/incident"
 	"github.com/peel-rms/peel/pole"
 )
 
@@ -25,6 +27,8 @@ type op struct {
 	Status       int  // success status (default 200)
 	// ContentType of the success body when not JSON (the alert stream).
 	ContentType string
+	// Raw handles the request itself (authentication included) instead of Handler.
+	Raw http.HandlerFunc
 }
 
 type param struct {
@@ -46,6 +50,7 @@ type refSpec struct{ name string }
 type listSpec struct{ item spec }
 type ndjsonSpec struct{}
 type csvSpec struct{}
+type sseSpec struct{}
 
 func typeSchema[T any]() spec    { return typeSpec{reflect.TypeFor[T]()} }
 func schemaRef(name string) spec { return refSpec{name} }
@@ -54,6 +59,7 @@ func listOf(s spec) spec         { return listSpec{s} }
 var (
 	ndjsonBody = ndjsonSpec{}
 	csvBody    = csvSpec{}
+	sseBody    = sseSpec{}
 )
 
 // schemaGen turns Go types into JSON Schema (2020-12, as OpenAPI 3.1 uses).
@@ -64,10 +70,17 @@ var (
 	momentT    = reflect.TypeFor[pole.Moment]()
 	recordType = reflect.TypeFor[pole.Record]()
 	rawType    = reflect.TypeFor[json.RawMessage]()
+	ruleType   = reflect.TypeFor[incident.Rule]()
 )
 
 func (g schemaGen) of(t reflect.Type) map[string]any {
 	switch t {
+	case ruleType:
+		// incident.Rule writes its window as an ISO 8601 duration.
+		return map[string]any{"type": "object", "additionalProperties": false, "required": []string{"category", "radius_m", "window", "compatible"},
+			"properties": map[string]any{"category": map[string]any{"type": "string"}, "radius_m": map[string]any{"type": "number"},
+				"window": map[string]any{"type": "string", "description": "an ISO 8601 duration such as PT30M"}, "compatible": map[string]any{"type": []string{"array", "null"}, "items": map[string]any{"type": "string"}},
+				"location_bound": map[string]any{"type": "boolean"}, "vehicle_bound": map[string]any{"type": "boolean"}, "wildcard": map[string]any{"type": "boolean"}}}
 	case timeType:
 		return map[string]any{"type": "string", "format": "date-time"}
 	case momentT:
@@ -165,6 +178,8 @@ func (g schemaGen) resolve(s spec) map[string]any {
 			"properties": map[string]any{"items": map[string]any{"type": "array", "items": g.resolve(x.item)}, "next_cursor": map[string]any{"type": []string{"string", "null"}}}}
 	case ndjsonSpec:
 		return map[string]any{"type": "string", "description": "interchange NDJSON: one JSON object per line"}
+	case sseSpec:
+		return map[string]any{"type": "string", "description": "event: hazard, data: {\"incident\":{\"id\",\"category\",\"location\":{\"id\",\"lat\",\"lon\",\"refs\"}},\"hazards\":[...],\"at\":T,\"reason\"}"}
 	case csvSpec:
 		return map[string]any{"type": "string", "description": "CSV with a header row naming from/caller, to/called, start, duration, type (voice/sms) and cell columns"}
 	}
@@ -205,6 +220,8 @@ func (g schemaGen) recordComponents(comps map[string]any) {
 		comps[name+"Record"] = build(nil)
 		comps[name+"RecordWithLinks"] = build(map[string]any{"links": map[string]any{"type": "array", "items": g.of(reflect.TypeFor[linkViewDoc]())}})
 		if k == pole.KindEvent {
+			comps["IntakeAnswer"] = build(map[string]any{"duplicate_of": map[string]any{"type": []string{"string", "null"}}, "report_count": map[string]any{"type": "integer"},
+				"hazards": map[string]any{"type": "array", "items": g.of(reflect.TypeFor[hazard.Hazard]())}, "match_reasons": map[string]any{"type": "array", "items": map[string]any{"type": "string"}}})
 			comps["LocationEvent"] = build(map[string]any{"location": g.of(reflect.TypeFor[peel.Brief]()), "via": map[string]any{"type": "string"}})
 		}
 		kinds = append(kinds, map[string]any{"$ref": "#/components/schemas/" + name + "Record"})

@@ -22,6 +22,10 @@ func (s *Server) routes(mux *http.ServeMux) {
 // apiRoutes are the JSON API. Each op feeds both the mux and the OpenAPI document.
 func (s *Server) apiRoutes(mux *http.ServeMux) {
 	for _, o := range s.allOperations() {
+		if o.Raw != nil {
+			mux.HandleFunc(o.Method+" "+o.Path, o.Raw)
+			continue
+		}
 		mux.HandleFunc(o.Method+" "+o.Path, s.api(o.Access, o.Handler))
 	}
 	mux.HandleFunc("GET /api/v1/openapi.json", s.openAPI)
@@ -32,7 +36,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 
 // allOperations is every API operation, across the modules that add their own.
 func (s *Server) allOperations() []op {
-	return slices.Concat(s.operations(), s.queryOperations(), s.callOperations(), s.hazardOperations())
+	return slices.Concat(s.operations(), s.queryOperations(), s.callOperations(), s.hazardOperations(), s.incidentOperations())
 }
 
 // operations describes the foundation's API operations.

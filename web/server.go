@@ -41,6 +41,8 @@ type Server struct {
 
 	docOnce sync.Once
 	docJSON []byte
+
+	alerts *broker
 }
 
 // New builds a server over a store.
@@ -58,6 +60,7 @@ func New(store peel.Store, cfg Config, log *slog.Logger) (*Server, error) {
 		log = slog.Default()
 	}
 	s := &Server{store: store, cfg: cfg, log: log}
+	s.alerts = newBroker(store, log.Error)
 	p, err := loadPages()
 	if err != nil {
 		return nil, err
@@ -65,6 +68,9 @@ func New(store peel.Store, cfg Config, log *slog.Logger) (*Server, error) {
 	s.pages = p
 	return s, nil
 }
+
+// Close stops the server's background work (the alert broker).
+func (s *Server) Close() { s.alerts.close() }
 
 // Handler returns the server's handler with its middleware: panic recovery, security headers,
 // cross-origin protection and request logging.

@@ -1,0 +1,31 @@
+-- +goose Up
+-- Open incidents as repeat-report matching sees them: the master incident's event id and its
+-- matching state (point, time span, categories seen), so every instance matches against the same.
+CREATE TABLE incident_masters (
+    id          TEXT PRIMARY KEY,
+    open        INTEGER NOT NULL,
+    state       TEXT NOT NULL,
+    lat         REAL,
+    lon         REAL,
+    t_from      INTEGER,
+    t_until     INTEGER,
+    location_id TEXT,
+    reports     INTEGER NOT NULL,
+    hazard_keys TEXT NOT NULL DEFAULT ''
+);
+CREATE INDEX incident_masters_point ON incident_masters (open, lat, lon);
+CREATE INDEX incident_masters_location ON incident_masters (location_id, open);
+
+-- Hazard alerts, in the order they were raised; subscribers resume after the last seq they saw.
+CREATE TABLE alerts (
+    seq         INTEGER PRIMARY KEY,
+    at          INTEGER NOT NULL,
+    incident_id TEXT NOT NULL,
+    lat         REAL,
+    lon         REAL,
+    payload     TEXT NOT NULL
+);
+
+-- +goose Down
+DROP TABLE alerts;
+DROP TABLE incident_masters;

@@ -1,0 +1,114 @@
+package storetest
+
+import (
+	"context"
+	"time"
+
+	"github.com/peel-rms/peel"
+	"github.com/peel-rms/peel/pole"
+)
+
+func moment(t time.Time) *pole.Moment { return &pole.Moment{T: t} }
+
+func testIntake(e *Env) {
+	t := e.T
+	e.MustImport("h", HazardsNDJSON)
+	disp := e.User("cc.one", "dispatcher")
+	l1 := e.Lookup("h", "L1")
+	at := Start.Add(-10 * time.Minute)
+	// A new incident where hazards are known raises an alert.
+	r1, err := e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "assault", OccurredAt: moment(at), Location: peel.IntakeLocation{ID: l1}, Summary: "fight in the street"})
+	e.Must(err)
+	if r1.DuplicateOf != nil || r1.ReportCount != 1 || len(r1.Hazards) == 0 {
+		t.Fatalf("first report: dup %v count %d hazards %d", r1.DuplicateOf, r1.ReportCount, len(r1.Hazards))
+	}
+	as, err := e.S.AlertsAfter(e.Ctx, 0, 10)
+	e.Must(err)
+	if len(as) != 1 || as[0].Reason != "raised" || as[0].Incident.ID != r1.Record.ID || as[0].Incident.Location.ID != l1 || len(as[0].Hazards) != len(r1.Hazards)+1 {
+		// The restricted resident's marker is in the alert (filtered per subscriber), not in the dispatcher's answer.
+		t.Fatalf("alerts after the first report: %+v", as)
+	}
+	// A second caller a few minutes later, giving a point 30 m away and a compatible category.
+	lat, lon := 53.80027, -1.55
+	r2, err := e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "assault_with_injury", OccurredAt: moment(at.Add(4 * time.Minute)), Location: peel.IntakeLocation{Lat: &lat, Lon: &lon},
+		Reporter: &pole.Input{Kind: pole.KindPerson, Body: &pole.Person{FamilyName: "Witness", GivenNames: "Wendy"}}})
+	e.Must(err)
+	if r2.DuplicateOf == nil || *r2.DuplicateOf != r1.Record.ID || r2.ReportCount != 2 || len(r2.Hazards) == 0 {
+		t.Fatalf("second report: dup %v count %d", r2.DuplicateOf, r2.ReportCount)
+	}
+	if as, _ := e.S.AlertsAfter(e.Ctx, 0, 10); len(as) != 1 {
+		t.Errorf("a repeat report raised another alert: %d", len(as))
+	}
+	// Something else 2 km away is a new incident, with no hazards and no alert.
+	far := 53.818
+	r3, err := e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "road_traffic_collision", OccurredAt: moment(at), Location: peel.IntakeLocation{Lat: &far, Lon: &lon}})
+	e.Must(err)
+	if r3.DuplicateOf != nil || len(r3.Hazards) != 0 {
+		t.Errorf("far report: %+v %+v", r3.DuplicateOf, r3.Hazards)
+	}
+	inc, err := e.S.Incident(e.Ctx, disp, r2.Record.ID)
+	e.Must(err)
+	if inc.Record.ID != r1.Record.ID || len(inc.Reports) != 2 || inc.ReportCount != 2 {
+		t.Errorf("incident of the second report: %+v", inc)
+	}
+	open, err := e.S.OpenIncidents(e.Ctx, disp, 10)
+	e.Must(err)
+	if len(open) != 2 {
+		t.Errorf("open incidents: %d", len(open))
+	}
+	// Split the second report out, then join it back.
+	inc, err = e.S.SplitIncident(e.Ctx, disp, r1.Record.ID, r2.Record.ID)
+	e.Must(err)
+	if inc.ReportCount != 1 {
+		t.Errorf("after split: %d reports", inc.ReportCount)
+	}
+	if open, _ := e.S.OpenIncidents(e.Ctx, disp, 10); len(open) != 3 {
+		t.Errorf("after split: %d open incidents", len(open))
+	}
+	inc, err = e.S.JoinIncidents(e.Ctx, disp, r1.Record.ID, r2.Record.ID)
+	e.Must(err)
+	if inc.ReportCount != 2 {
+		t.Errorf("after join: %d reports", inc.ReportCount)
+	}
+	// A hazard added where an incident is open raises an alert with the new hazard marked.
+	far2 := 53.9
+	quiet, err := e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "concern_for_safety", OccurredAt: moment(at),
+		Location: peel.IntakeLocation{Address: &pole.Location{Lines: []string{"9 Quiet Lane"}, Postcode: "LS7 7AA", Lat: &far2, Lon: &lon}}})
+	e.Must(err)
+	before, _ := e.S.LastAlert(e.Ctx)
+	ls, err := e.S.LinksOf(e.Ctx, e.Admin, quiet.Record.ID, nil)
+	e.Must(err)
+	var quietLoc string
+	for _, l := range ls {
+		if l.Role == "occurred_at" {
+			quietLoc = l.Other.ID
+		}
+	}
+	_, _, err = e.S.CreateLink(e.Ctx, e.Admin, &pole.LinkInput{From: e.Lookup("h", "O1"), To: quietLoc, Role: "stored_at"})
+	e.Must(err)
+	ctx, cancel := context.WithTimeout(e.Ctx, 10*time.Second)
+	defer cancel()
+	e.S.WaitWatch(ctx)
+	as, err = e.S.AlertsAfter(e.Ctx, before, 10)
+	e.Must(err)
+	if len(as) != 1 || as[0].Reason != "hazard_added" || as[0].Incident.ID != quiet.Record.ID || len(as[0].Hazards) != 1 || !as[0].Hazards[0].New || as[0].Hazards[0].Type != "firearm" {
+		t.Errorf("hazard added: %+v", as)
+	}
+	// Closing an incident takes it out of matching: the same report again is a new incident.
+	_, err = e.S.Update(e.Ctx, disp, r1.Record.ID, 0, []byte(`{"status":"closed"}`))
+	e.Must(err)
+	r4, err := e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "assault", OccurredAt: moment(at.Add(2 * time.Minute)), Location: peel.IntakeLocation{ID: l1}})
+	e.Must(err)
+	if r4.DuplicateOf != nil {
+		t.Errorf("matched a closed incident")
+	}
+	// Bad input is refused naming the field, and writes nothing.
+	_, err = e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "alien_landing"})
+	if !HasField(e.FieldErr(err, pole.EInvalid), "category") {
+		t.Error("unknown category")
+	}
+	_, err = e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "assault", Location: peel.IntakeLocation{ID: "nowhere"}})
+	if !HasField(e.FieldErr(err, pole.EInvalid), "location.id") {
+		t.Error("unknown location")
+	}
+}
