@@ -47,18 +47,47 @@ func Start(t *testing.T, pg bool) *Server {
 	if err != nil {
 		t.Fatal(err)
 	}
+	s := serve(t, st)
+	s.Admin = s.UserToken("admin", "admin")
+	return s
+}
+
+// StartPair starts two servers, each with its own store and connections, on one PostgreSQL
+// database: two instances of a force's deployment.
+func StartPair(t *testing.T) (*Server, *Server) {
+	t.Helper()
+	ctx := context.Background()
+	url := pgtest.NewDatabase(t)
+	var out [2]*Server
+	for i := range out {
+		st, err := postgres.Open(ctx, url, sqlstore.Options{})
+		if err != nil {
+			t.Fatal(err)
+		}
+		out[i] = serve(t, st)
+	}
+	out[0].Admin = out[0].UserToken("admin", "admin")
+	tok, err := out[1].Store.CreateToken(ctx, auth.System("test"), "admin", "second")
+	if err != nil {
+		t.Fatal(err)
+	}
+	out[1].Admin = tok
+	return out[0], out[1]
+}
+
+func serve(t *testing.T, st *sqlstore.Store) *Server {
 	ws, err := web.New(st, web.Config{Version: "test"}, nil)
 	if err != nil {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(ws.Handler())
 	t.Cleanup(func() {
+		hs.CloseClientConnections()
 		hs.Close()
+		ws.Close()
 		st.Close()
 	})
-	s := &Server{T: t, URL: hs.URL, Store: st, Web: ws}
-	s.Admin = s.UserToken("admin", "admin")
-	return s
+	return &Server{T: t, URL: hs.URL, Store: st, Web: ws}
 }
 
 // UserToken adds a user with the roles and returns an API token for them.
