@@ -25,7 +25,7 @@ var domainLibs = []string{"github.com/hbollon/go-edlib", "github.com/nyaruka/pho
 var rules = map[string]layer{
 	"":                {project: []string{"pole", "auth", "audit", "ukref", "graph", "hazard", "incident"}},
 	"graph":           {project: []string{"pole"}},
-	"hazard":          {project: []string{"pole"}},
+	"hazard":          {project: []string{"pole", "ukref"}},
 	"pole":            {project: []string{"ukref"}, external: domainLibs},
 	"ukref":           {external: domainLibs},
 	"auth":            {project: []string{"pole"}, external: domainLibs},

@@ -10,6 +10,7 @@ import (
 	"time"
 
 	"github.com/peel-rms/peel/pole"
+	"github.com/peel-rms/peel/ukref"
 )
 
 // Hazard types.
@@ -184,6 +185,32 @@ func Evaluate(f Facts, asOf time.Time, r Rules) []Hazard {
 			}
 		case inv.Role == "missing_in":
 			add(Hazard{Type: MissingPerson, Code: "missing_before", Record: ref(inv.Person), Via: []string{"resides_at", "missing_in"}, Since: since(when)})
+		}
+	}
+	// Children at risk: current residents under 18 where domestic abuse happened in the window,
+	// at the place or to a resident.
+	abuseHere := false
+	for _, e := range f.Events {
+		ev := e.Body.(*pole.Event)
+		if w := ev.When(); w != nil && !w.T.After(asOf) && asOf.Sub(w.T) <= r.VulnerableWindow && slices.Contains(r.AbuseCategories, ev.Category) {
+			abuseHere = true
+		}
+	}
+	for _, h := range out {
+		abuseHere = abuseHere || (h.Type == VulnerablePerson && slices.Contains(r.AbuseCategories, h.Code))
+	}
+	if abuseHere {
+		for _, t := range f.People {
+			if current[t.Record.ID] != "resides_at" {
+				continue
+			}
+			p, ok := t.Record.Body.(*pole.Person)
+			if !ok {
+				continue
+			}
+			if d, err := ukref.ParsePartialDate(p.DOB); err == nil && d.Start().AddDate(18, 0, 0).After(asOf) && !d.Start().After(asOf) {
+				add(Hazard{Type: VulnerablePerson, Code: "child_at_risk", Record: ref(t.Record), Via: []string{"resides_at"}, Since: since(t.Link.ValidFrom), Note: "a child living where domestic abuse was reported in the last 12 months"})
+			}
 		}
 	}
 	// Violence at the place in the window.

@@ -18,6 +18,7 @@ const HazardsNDJSON = `{"kind":"location","ref":"L1","lines":["1 Gun Street"],"p
 {"kind":"person","ref":"P5","family_name":"Oldvictim"}
 {"kind":"person","ref":"P6","family_name":"Secret","access":{"roles":["investigator"]},"markers":[{"code":"FI","valid_from":"2025-01-01","valid_to":null}]}
 {"kind":"person","ref":"P7","family_name":"Neighbour","markers":[{"code":"MH","valid_from":"2025-01-01","valid_to":null}]}
+{"kind":"person","ref":"P9","family_name":"Victim","given_names":"Kid","dob":"2015-04-01"}
 {"kind":"person","ref":"P8","family_name":"Faraway","markers":[{"code":"VI","valid_from":"2025-01-01","valid_to":null}]}
 {"kind":"object","ref":"O1","type":"firearm","serial":"SG-1","description":"shotgun"}
 {"kind":"object","ref":"O2","type":"firearm","serial":"RF-2","description":"rifle"}
@@ -34,6 +35,7 @@ const HazardsNDJSON = `{"kind":"location","ref":"L1","lines":["1 Gun Street"],"p
 {"kind":"link","from":"P5","to":"L1","role":"resides_at","valid_from":"2022-01-01"}
 {"kind":"link","from":"P6","to":"L1","role":"resides_at","valid_from":"2022-01-01"}
 {"kind":"link","from":"P7","to":"L2","role":"resides_at","valid_from":"2022-01-01"}
+{"kind":"link","from":"P9","to":"L1","role":"resides_at","valid_from":"2022-01-01"}
 {"kind":"link","from":"P8","to":"L3","role":"resides_at","valid_from":"2022-01-01"}
 {"kind":"link","from":"O1","to":"L1","role":"stored_at","valid_from":"2023-01-01"}
 {"kind":"link","from":"P1","to":"O2","role":"certificate_holder_of","valid_from":"2023-01-01"}
@@ -72,6 +74,7 @@ func testHazards(e *Env) {
 		"marker:WE:P3:frequents",
 		"violent_history:assault:E3:occurred_at",
 		"violent_history:domestic_abuse:E1:occurred_at",
+		"vulnerable_person:child_at_risk:P9:resides_at",
 		"vulnerable_person:domestic_abuse:P4:resides_at>victim_in",
 		"vulnerable_person:domestic_abuse_history:P5:resides_at>victim_in",
 	}, "\n")
