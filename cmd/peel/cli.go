@@ -123,8 +123,12 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 	var sf storeFlags
 	fs := m.flags("import", &sf)
 	source := fs.String("source", "import", "the source the file's refs belong to")
+	format := fs.String("format", "ndjson", "ndjson (interchange) or calls-csv (provider call records)")
 	if err := parse(fs, args); err != nil {
 		return err
+	}
+	if *format != "ndjson" && *format != "calls-csv" {
+		return usageError{"--format is ndjson or calls-csv"}
 	}
 	if fs.NArg() != 1 {
 		return usageError{"import takes one FILE (or - for standard input)"}
@@ -143,7 +147,12 @@ func (m *Main) importCmd(ctx context.Context, args []string) error {
 		return err
 	}
 	defer s.Close()
-	sum, err := s.Import(ctx, cli(), *source, in, peel.ImportOptions{})
+	var sum *peel.ImportSummary
+	if *format == "calls-csv" {
+		sum, err = s.ImportCallsCSV(ctx, cli(), in, peel.ImportOptions{})
+	} else {
+		sum, err = s.Import(ctx, cli(), *source, in, peel.ImportOptions{})
+	}
 	if err != nil {
 		var pe *pole.Error
 		if errors.As(err, &pe) && len(pe.Fields) > 0 {

@@ -54,7 +54,8 @@ commands:
   serve [--addr 127.0.0.1:8080] [--demo]   serve the web UI and the API
   user add --username U --role R [--password-stdin]
   token create --username U [--name LABEL]
-  import [--source S] FILE|-               import interchange NDJSON, all or nothing
+  import [--source S] [--format calls-csv] FILE|-
+                                           import interchange NDJSON (or provider call records), all or nothing
   export [--out FILE]                      export the store as interchange NDJSON
   dedupe [--kind person]                   find duplicate people for review
   audit verify                             check the audit log's hash chain

@@ -64,8 +64,12 @@ func TestCommandLine(t *testing.T) {
 	if code != 1 || !strings.Contains(out, `"line":1`) || errs == "" {
 		t.Errorf("bad import: %d %q %q", code, out, errs)
 	}
+	code, out, errs = run(t, env, "caller,called,start\n07700900001,07700900002,2026-11-25T09:00:00Z\n", "import", "--format", "calls-csv", "-")
+	if code != 0 || !strings.Contains(out, `"calls":1`) {
+		t.Errorf("calls import: %d %q %q", code, out, errs)
+	}
 	code, out, _ = run(t, env, "", "export")
-	if code != 0 || strings.Count(out, "\n") != 3 || !strings.Contains(out, `"vrm":"AB12CDE"`) {
+	if code != 0 || strings.Count(out, "\n") != 6 || !strings.Contains(out, `"vrm":"AB12CDE"`) || !strings.Contains(out, `"kind":"call"`) {
 		t.Errorf("export: %d %q", code, out)
 	}
 	code, out, _ = run(t, env, "", "audit", "verify")
