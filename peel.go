@@ -184,6 +184,9 @@ type Store interface {
 	IncidentRules(ctx context.Context) (incident.Rules, error)
 	PutIncidentRules(ctx context.Context, p *auth.Principal, r incident.Rules) error
 
+	// Warning markers.
+	MarkersDue(ctx context.Context, p *auth.Principal, before time.Time, limit int) ([]MarkerDue, error)
+
 	// Alerts.
 	AlertsAfter(ctx context.Context, seq int64, limit int) ([]Alert, error)
 	LastAlert(ctx context.Context) (int64, error)
@@ -244,6 +247,13 @@ type CallChain struct {
 	Calls []pole.Call `json:"calls"`
 }
 
+// MarkerDue is a warning marker due for review, with the person or location that carries it.
+type MarkerDue struct {
+	Record *pole.Record
+	Index  int // the marker's position in the record's markers
+	Marker pole.Marker
+}
+
 // Alert tells dispatchers and responding officers about hazards at an incident's location: when
 // an incident is raised where hazards are known, or a hazard is added where an incident is open.
 type Alert struct {
@@ -284,6 +294,8 @@ type IntakeLocation struct {
 	Lat     *float64
 	Lon     *float64
 	Address *pole.Location
+	// Accuracy of the point in metres (for example the radius AML gives a mobile call); 0 unknown.
+	Accuracy float64
 }
 
 // IntakeReport is one report of an incident from command and control or the public.

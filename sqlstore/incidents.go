@@ -46,6 +46,9 @@ func (s *Store) PutIncidentRules(ctx context.Context, p *auth.Principal, r incid
 	return s.PutSetting(ctx, p, SettingIncidentRules, string(b))
 }
 
+// addressAccuracy is how good an address's point is (metres): about the size of a building.
+const addressAccuracy = 15
+
 // reach is how far (metres) and how long apart reports of any one incident may be, over all rules.
 func reach(r incident.Rules) (float64, time.Duration) {
 	radius, window := r.Default.Radius, r.Default.Window
@@ -173,6 +176,10 @@ func (s *Store) Intake(ctx context.Context, p *auth.Principal, in *peel.IntakeRe
 		}
 		if point != nil {
 			rep.Lat, rep.Lon, rep.HasPoint = point[0], point[1], true
+			rep.Accuracy = in.Location.Accuracy
+			if locID != "" && rep.Accuracy == 0 {
+				rep.Accuracy = addressAccuracy
+			}
 		}
 		if err := tx.flush(ctx); err != nil {
 			return err

@@ -27,6 +27,7 @@ type intakeLocation struct {
 	ID       string   `json:"id,omitempty"`
 	Lat      *float64 `json:"lat,omitempty"`
 	Lon      *float64 `json:"lon,omitempty"`
+	Accuracy float64  `json:"accuracy_m,omitempty"`
 	Lines    []string `json:"lines,omitempty"`
 	Town     string   `json:"town,omitempty"`
 	Postcode string   `json:"postcode,omitempty"`
@@ -84,6 +85,10 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request, p *auth.Principa
 			rep.Location.Address = &pole.Location{Lines: l.Lines, Town: l.Town, Postcode: l.Postcode, Country: l.Country, UPRN: l.UPRN, Lat: l.Lat, Lon: l.Lon}
 		case l.Lat != nil && l.Lon != nil:
 			rep.Location.Lat, rep.Location.Lon = l.Lat, l.Lon
+			if l.Accuracy < 0 {
+				return pole.Invalid("bad accuracy", pole.FieldError{Field: "location.accuracy_m", Message: "must not be negative"})
+			}
+			rep.Location.Accuracy = l.Accuracy
 		default:
 			return pole.Invalid("bad location", pole.FieldError{Field: "location", Message: "give {\"id\"}, {\"lat\",\"lon\"} or an address"})
 		}
