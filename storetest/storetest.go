@@ -84,6 +84,7 @@ func Run(t *testing.T, open Opener) {
 		{"Calls", testCalls},
 		{"Hazards", testHazards},
 		{"Intake", testIntake},
+		{"Grouping", testGrouping},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
