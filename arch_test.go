@@ -23,7 +23,7 @@ var domainLibs = []string{"github.com/hbollon/go-edlib", "github.com/nyaruka/pho
 
 // rules is the dependency rule of docs/architecture.md, package by package.
 var rules = map[string]layer{
-	"":                {project: []string{"pole", "auth", "audit", "ukref", "graph", "hazard", "incident"}},
+	"":                {project: []string{"pole", "auth", "audit", "ukref", "graph", "hazard", "incident", "match"}},
 	"graph":           {project: []string{"pole"}},
 	"hazard":          {project: []string{"pole", "ukref"}},
 	"pole":            {project: []string{"ukref"}, external: domainLibs},

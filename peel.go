@@ -13,6 +13,7 @@ import (
 	"github.com/peel-rms/peel/graph"
 	"github.com/peel-rms/peel/hazard"
 	"github.com/peel-rms/peel/incident"
+	"github.com/peel-rms/peel/match"
 	"github.com/peel-rms/peel/pole"
 	"github.com/peel-rms/peel/ukref"
 )
@@ -175,6 +176,15 @@ type Store interface {
 	Traverse(ctx context.Context, p *auth.Principal, start string, steps []graph.Step, opts graph.Options) (*graph.Node, *graph.Result, error)
 	Paths(ctx context.Context, p *auth.Principal, from, to string, opts graph.PathOptions) ([]graph.Path, map[string]graph.Node, []string, error)
 
+	// Duplicates.
+	MatchPerson(ctx context.Context, p *auth.Principal, person *pole.Person) ([]MatchCandidate, error)
+	Dedupe(ctx context.Context, p *auth.Principal) (*DedupeSummary, error)
+	Duplicates(ctx context.Context, p *auth.Principal, cursor string, limit int) ([]DuplicateGroup, string, error)
+	DecideGroup(ctx context.Context, p *auth.Principal, groupID, decision, note string) error
+	Merge(ctx context.Context, p *auth.Principal, survivor string, members []string, reason string) (*Merge, error)
+	Unmerge(ctx context.Context, p *auth.Principal, mergeID string) error
+	MergesOf(ctx context.Context, p *auth.Principal, survivor string) ([]Merge, error)
+
 	// Incidents.
 	Intake(ctx context.Context, p *auth.Principal, in *IntakeReport) (*IntakeResult, error)
 	Incident(ctx context.Context, p *auth.Principal, id string) (*Incident, error)
@@ -332,4 +342,42 @@ type Incident struct {
 type OpenIncident struct {
 	Incident Incident
 	Hazards  []hazard.Hazard
+}
+
+// MatchCandidate is an existing person who may be the person given, with why.
+type MatchCandidate struct {
+	ID          string         `json:"id"`
+	Score       float64        `json:"score"`
+	Probability float64        `json:"probability"`
+	Reasons     []match.Reason `json:"reasons"`
+	Label       string         `json:"label,omitempty"`
+	Refs        []pole.Ref     `json:"refs"`
+}
+
+// DuplicateGroup is a group of people proposed as one person, awaiting review.
+type DuplicateGroup struct {
+	ID      string  `json:"id"`
+	Members []Brief `json:"members"`
+	Score   float64 `json:"score"`
+	Status  string  `json:"status"`
+}
+
+// DedupeSummary is what a dedupe run did.
+type DedupeSummary struct {
+	People         int     `json:"people"`
+	CandidatePairs int     `json:"candidate_pairs"`
+	Groups         int     `json:"groups"`
+	GroupedPeople  int     `json:"grouped_people"`
+	Seconds        float64 `json:"seconds"`
+}
+
+// Merge is people merged into a survivor.
+type Merge struct {
+	ID       string    `json:"id"`
+	Survivor string    `json:"survivor"`
+	Members  []string  `json:"members"`
+	Reason   string    `json:"reason"`
+	By       string    `json:"by"`
+	At       time.Time `json:"at"`
+	Undone   bool      `json:"undone"`
 }

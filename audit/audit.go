@@ -27,6 +27,8 @@ const (
 	ActionUnlink      = "unlink"
 	ActionMerge       = "merge" // combination
 	ActionUnmerge     = "unmerge"
+	ActionDedupe      = "dedupe" // duplicate detection over the whole store
+	ActionReview      = "review" // a decision on a proposed duplicate group
 	ActionLogin       = "login"
 	ActionLoginFailed = "login_failed"
 	ActionLogout      = "logout"

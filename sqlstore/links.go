@@ -124,6 +124,9 @@ func (tx *Tx) putLink(ctx context.Context, l *pole.Link, isNew bool) error {
 	}
 	tx.changes = append(tx.changes, peel.Change{Kind: "link", ID: l.ID})
 	tx.linkEnds = append(tx.linkEnds, l.From, l.To)
+	if slices.Contains(addressRoles, l.Role) || slices.Contains(phoneRoles, l.Role) {
+		tx.touchPerson(l.From)
+	}
 	return tx.bufferRow(ctx, "link_versions", "link_id, version, at, by_user, link", []any{l.ID, l.Version, micros(l.UpdatedAt), l.CreatedBy, string(snap)})
 }
 

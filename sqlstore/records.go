@@ -200,6 +200,9 @@ func (tx *Tx) putRecord(ctx context.Context, r *pole.Record, by string, isNew bo
 			return err
 		}
 	}
+	if r.Kind == pole.KindPerson {
+		tx.touchPerson(r.ID)
+	}
 	snap, err := json.Marshal(r)
 	if err != nil {
 		return err

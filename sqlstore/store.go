@@ -58,6 +58,7 @@ type Store struct {
 
 	alertSignal chan struct{}
 	watch       *hazardWatch
+	scorers     scorerCache
 	watchBusy   atomic.Bool
 }
 
@@ -184,6 +185,7 @@ type Tx struct {
 	changes   []peel.Change
 	entries   []*audit.Entry
 	alerts    []*peel.Alert
+	persons   map[string]bool // people whose matching keys need refreshing before commit
 	linkEnds  []string
 	newAlerts bool
 
@@ -214,6 +216,9 @@ func (s *Store) write(ctx context.Context, f func(tx *Tx) error) error {
 	tx := &Tx{Tx: sqlTx, s: s, now: s.Now()}
 	defer sqlTx.Rollback()
 	if err := f(tx); err != nil {
+		return err
+	}
+	if err := tx.refreshPersonKeys(ctx); err != nil {
 		return err
 	}
 	if err := tx.flush(ctx); err != nil {

@@ -85,6 +85,7 @@ func Run(t *testing.T, open Opener) {
 		{"Hazards", testHazards},
 		{"Intake", testIntake},
 		{"Grouping", testGrouping},
+		{"Duplicates", testDuplicates},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

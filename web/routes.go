@@ -36,7 +36,7 @@ func (s *Server) apiRoutes(mux *http.ServeMux) {
 
 // allOperations is every API operation, across the modules that add their own.
 func (s *Server) allOperations() []op {
-	return slices.Concat(s.operations(), s.queryOperations(), s.callOperations(), s.hazardOperations(), s.incidentOperations())
+	return slices.Concat(s.operations(), s.queryOperations(), s.callOperations(), s.hazardOperations(), s.incidentOperations(), s.duplicateOperations())
 }
 
 // operations describes the foundation's API operations.

@@ -220,7 +220,16 @@ func (m *Main) dedupeCmd(ctx context.Context, args []string) error {
 	if *kind != "person" {
 		return usageError{"dedupe works on --kind person (other kinds are kept unique by exact keys)"}
 	}
-	return errors.New("duplicate detection is not available in this build")
+	s, err := m.open(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	sum, err := s.Dedupe(ctx, cli())
+	if err != nil {
+		return err
+	}
+	return json.NewEncoder(m.Stdout).Encode(sum)
 }
 
 var _ = flag.ErrHelp
