@@ -66,13 +66,13 @@ func (e *Event) Normalise(v *Validator) {
 		v.Fail("status", "%q is not open or closed", e.Status)
 	}
 	if (e.Lat == nil) != (e.Lon == nil) {
-		v.Fail("lat", "lat and lon must be given together")
+		v.Problem("lat", "lat and lon must be given together")
 	}
 	if e.Lat != nil && (math.IsNaN(*e.Lat) || *e.Lat < -90 || *e.Lat > 90) {
-		v.Fail("lat", "must be between -90 and 90")
+		v.Problem("lat", "must be between -90 and 90")
 	}
 	if e.Lon != nil && (math.IsNaN(*e.Lon) || *e.Lon < -180 || *e.Lon > 180) {
-		v.Fail("lon", "must be between -180 and 180")
+		v.Problem("lon", "must be between -180 and 180")
 	}
 	if e.Grading != nil {
 		e.Grading.normalise(v)

@@ -91,7 +91,7 @@ func (x *Vehicle) Normalise(v *Validator) {
 		v.Flag("vin", "a VIN has 17 characters; this one has %d", len(x.VIN))
 	}
 	if x.VRM == "" && x.VIN == "" && x.Make == "" && x.Model == "" {
-		v.Fail("vrm", "a vehicle needs a VRM, a VIN or a description")
+		v.Problem("vrm", "a vehicle needs a VRM, a VIN or a description")
 	}
 }
 

@@ -37,9 +37,10 @@ func (l *Link) Other(id string) string {
 	return l.From
 }
 
-// ValidateLink checks the role joins the two kinds and the interval is the right way round.
-func ValidateLink(l *Link, fromKind, toKind Kind, vocab *ukref.Vocabulary) error {
-	v := NewValidator(vocab, time.Time{})
+// ValidateLink checks the role joins the two kinds and the interval is the right way round
+// (lenient, as imports are: a reversed interval is kept as sent).
+func ValidateLink(l *Link, fromKind, toKind Kind, vocab *ukref.Vocabulary, lenient bool) error {
+	v := &Validator{Vocab: vocab, Lenient: lenient}
 	l.Role = strings.TrimSpace(l.Role)
 	if l.Role == "" {
 		v.Fail("role", "is required")

@@ -43,7 +43,7 @@ func (l *Location) Normalise(v *Validator) {
 		case ok && (l.Country == "" || l.Country == "GB" || l.Country == "UK"):
 			l.Postcode = pc
 		case l.Country == "" || l.Country == "GB" || l.Country == "UK":
-			v.Fail("postcode", "%q is not a UK postcode (expected the form AB1 2CD); give the country for a foreign address", l.Postcode)
+			v.Problem("postcode", "%q is not a UK postcode (expected the form AB1 2CD); give the country for a foreign address", l.Postcode)
 		default:
 			l.Postcode = strings.TrimSpace(l.Postcode)
 			v.Flag("postcode", "postcode of a %s address, kept as given", l.Country)
@@ -53,19 +53,19 @@ func (l *Location) Normalise(v *Validator) {
 		v.Flag("country", "address outside the United Kingdom")
 	}
 	if l.UPRN != "" && !isDigits(l.UPRN) {
-		v.Fail("uprn", "a UPRN is a number of up to 12 digits")
+		v.Problem("uprn", "a UPRN is a number of up to 12 digits")
 	}
 	if (l.Lat == nil) != (l.Lon == nil) {
-		v.Fail("lat", "lat and lon must be given together")
+		v.Problem("lat", "lat and lon must be given together")
 	}
 	if l.Lat != nil && (math.IsNaN(*l.Lat) || *l.Lat < -90 || *l.Lat > 90) {
-		v.Fail("lat", "must be between -90 and 90")
+		v.Problem("lat", "must be between -90 and 90")
 	}
 	if l.Lon != nil && (math.IsNaN(*l.Lon) || *l.Lon < -180 || *l.Lon > 180) {
-		v.Fail("lon", "must be between -180 and 180")
+		v.Problem("lon", "must be between -180 and 180")
 	}
 	if len(l.Lines) == 0 && l.Postcode == "" && l.UPRN == "" && l.Lat == nil && l.Description == "" && l.Town == "" {
-		v.Fail("lines", "a location needs an address, a postcode, a UPRN, coordinates or a description")
+		v.Problem("lines", "a location needs an address, a postcode, a UPRN, coordinates or a description")
 	}
 	normaliseMarkers(v, l.Markers)
 }

@@ -40,7 +40,7 @@ func normaliseMarkers(v *Validator, ms []Marker) {
 		}
 		m.Category = term.Category
 		if m.ValidFrom != nil && m.ValidTo != nil && !m.ValidTo.T.After(m.ValidFrom.T) {
-			v.Fail(field+".valid_to", "must be after valid_from")
+			v.Problem(field+".valid_to", "must be after valid_from")
 		}
 	}
 }

@@ -64,7 +64,7 @@ func (p *Person) Normalise(v *Validator) {
 	p.GivenNames = strings.Join(strings.Fields(p.GivenNames), " ")
 	p.DOB = strings.TrimSpace(p.DOB)
 	if p.FamilyName == "" && p.GivenNames == "" && len(p.Aliases) == 0 && p.Description == "" {
-		v.Fail("family_name", "a person needs a name, an alias or a description")
+		v.Problem("family_name", "a person needs a name, an alias or a description")
 	}
 	if msg := ukref.CheckDOB(p.DOB, v.Now); msg != "" {
 		v.Flag("dob", "%s", msg)
@@ -85,7 +85,7 @@ func (p *Person) Normalise(v *Validator) {
 		v.In(field+".type", v.Vocab.IdentifierTypes, id.Type, "identifier types")
 		id.Value = strings.TrimSpace(id.Value)
 		if id.Value == "" {
-			v.Fail(field+".value", "is required")
+			v.Problem(field+".value", "is required")
 		}
 	}
 	normaliseMarkers(v, p.Markers)
@@ -96,7 +96,7 @@ func (p *Person) Normalise(v *Validator) {
 			a.Role = "resides_at"
 		}
 		checkRole(v, field+".role", a.Role, KindPerson, KindLocation)
-		sub := NewValidator(v.Vocab, v.Now)
+		sub := &Validator{Vocab: v.Vocab, Now: v.Now, Lenient: v.Lenient}
 		a.Location.Normalise(sub)
 		for _, e := range sub.Errors {
 			v.Fail(field+"."+e.Field, "%s", e.Message)
@@ -114,7 +114,7 @@ func (p *Person) Normalise(v *Validator) {
 		}
 		checkRole(v, field+".role", ph.Role, KindPerson, KindTelephone)
 		t := Telephone{Number: ph.Number}
-		sub := NewValidator(v.Vocab, v.Now)
+		sub := &Validator{Vocab: v.Vocab, Now: v.Now, Lenient: v.Lenient}
 		t.Normalise(sub)
 		for _, e := range sub.Errors {
 			v.Fail(field+"."+e.Field, "%s", e.Message)
@@ -177,6 +177,6 @@ func checkRole(v *Validator, field, role string, from, to Kind) {
 
 func checkInterval(v *Validator, field string, from, to *Moment) {
 	if from != nil && to != nil && !to.T.After(from.T) {
-		v.Fail(strings.TrimPrefix(field+".valid_to", "."), "must be after valid_from")
+		v.Problem(strings.TrimPrefix(field+".valid_to", "."), "must be after valid_from")
 	}
 }

@@ -197,6 +197,10 @@ type Validator struct {
 	Now    time.Time
 	Errors []FieldError
 	Flags  []Flag
+	// Lenient keeps values that look wrong but are not outside a reference vocabulary (a malformed
+	// postcode, a nameless person): they are stored and flagged. Imports are lenient, as the
+	// interchange contract requires; forms and the API are strict so the officer can correct them.
+	Lenient bool
 }
 
 // NewValidator returns a validator for the vocabulary at now.
@@ -207,6 +211,15 @@ func NewValidator(v *ukref.Vocabulary, now time.Time) *Validator {
 // Fail records a value that must be rejected.
 func (v *Validator) Fail(field, format string, args ...any) {
 	v.Errors = append(v.Errors, FieldError{Field: field, Message: fmt.Sprintf(format, args...)})
+}
+
+// Problem records a value that looks wrong: rejected when strict, flagged when lenient.
+func (v *Validator) Problem(field, format string, args ...any) {
+	if v.Lenient {
+		v.Flag(field, format, args...)
+		return
+	}
+	v.Fail(field, format, args...)
 }
 
 // Flag records a value stored as given with a warning.
@@ -228,9 +241,18 @@ func (v *Validator) Required(field, s string) {
 	}
 }
 
-// Validate normalises the body and returns its errors (as an EInvalid error, or nil) and flags.
+// Validate normalises the body strictly and returns its errors (as an EInvalid error, or nil) and flags.
 func Validate(b Body, vocab *ukref.Vocabulary, now time.Time) ([]Flag, error) {
-	v := NewValidator(vocab, now)
+	return validate(b, &Validator{Vocab: vocab, Now: now})
+}
+
+// ValidateLenient normalises the body as an import does: only values outside the force's
+// vocabularies are errors; everything else that looks wrong is stored and flagged.
+func ValidateLenient(b Body, vocab *ukref.Vocabulary, now time.Time) ([]Flag, error) {
+	return validate(b, &Validator{Vocab: vocab, Now: now, Lenient: true})
+}
+
+func validate(b Body, v *Validator) ([]Flag, error) {
 	b.Normalise(v)
 	if len(v.Errors) > 0 {
 		return v.Flags, Invalid("the record has invalid fields", v.Errors...)

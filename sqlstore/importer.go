@@ -120,7 +120,7 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 				fail(n, pole.FieldError{Field: "ref", Message: fmt.Sprintf("%q is already defined on line %d", in.Ref, prev)})
 				return nil
 			}
-			if _, verr := pole.Validate(in.Body, vocab, now); verr != nil {
+			if _, verr := pole.ValidateLenient(in.Body, vocab, now); verr != nil {
 				var pe *pole.Error
 				errors.As(verr, &pe)
 				fail(n, pe.Fields...)
@@ -139,9 +139,7 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 			use(n, line.Link.From)
 			use(n, line.Link.To)
 			use(n, line.Link.Evidence)
-			if l := line.Link; l.ValidFrom != nil && l.ValidTo != nil && !l.ValidTo.T.After(l.ValidFrom.T) {
-				fail(n, pole.FieldError{Field: "valid_to", Message: "must be after valid_from"})
-			}
+
 		}
 		return nil
 	})
@@ -372,7 +370,7 @@ func (im *importer) records(ctx context.Context, chunk []importLine) error {
 			continue
 		}
 		in := il.line.Record
-		flags, _ := pole.Validate(in.Body, im.vocab, tx.now)
+		flags, _ := pole.ValidateLenient(in.Body, im.vocab, tx.now)
 		il.flags = flags
 		ins = append(ins, il)
 		refs = append(refs, in.Ref)
@@ -485,7 +483,7 @@ func (im *importer) shorthands(ctx context.Context, chunk []importLine) error {
 			continue
 		}
 		// Normalise again: the line was decoded afresh from the spool.
-		if _, err := pole.Validate(in.Body, im.vocab, w.tx.now); err != nil {
+		if _, err := pole.ValidateLenient(in.Body, im.vocab, w.tx.now); err != nil {
 			return err
 		}
 		keys = keys[:0]
@@ -555,7 +553,7 @@ func (im *importer) linksAndCalls(ctx context.Context, chunk []importLine) error
 				ev = w.refs[in.Evidence]
 			}
 			l := &pole.Link{From: from, To: to, Role: in.Role, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo, Evidence: ev}
-			if err := pole.ValidateLink(l, im.kindOf(from), im.kindOf(to), im.vocab); err != nil {
+			if err := pole.ValidateLink(l, im.kindOf(from), im.kindOf(to), im.vocab, true); err != nil {
 				var pe *pole.Error
 				errors.As(err, &pe)
 				for _, fe := range pe.Fields {

@@ -152,7 +152,7 @@ func (s *Store) checkLink(ctx context.Context, q querier, p *auth.Principal, l *
 		}
 		kinds[end.field] = r.Kind
 	}
-	return pole.ValidateLink(l, kinds["from"], kinds["to"], vocab)
+	return pole.ValidateLink(l, kinds["from"], kinds["to"], vocab, false)
 }
 
 // CreateLink links two records. Linking the same records with the same role and start again

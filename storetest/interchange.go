@@ -57,9 +57,22 @@ not json
 	// Stored and flagged, never rejected: foreign postcode, odd VRM, invalid number, impossible DOB.
 	sum := e.MustImport("ok", `{"kind":"person","ref":"F1","family_name":"Tremblay","dob":"1999-02-30","addresses":[{"lines":["1 Rue"],"postcode":"H2X 1Y4","country":"CA"}],"phones":[{"number":"12"}]}
 {"kind":"vehicle","ref":"F2","vrm":"QQQQQQQQQ"}
+{"kind":"person","ref":"F3","addresses":[{"lines":["1 Nowhere"],"postcode":"ZZ99"}]}
+{"kind":"location","ref":"F4","lines":["2 Nowhere"],"postcode":"LS1 1CA","lat":91,"lon":0}
+{"kind":"link","from":"F3","to":"F4","role":"frequents","valid_from":"2026-01-01","valid_to":"2025-01-01"}
 `)
-	if sum.Created["person"] != 1 || sum.Created["vehicle"] != 1 || sum.Created["location"] != 1 {
+	if sum.Created["person"] != 2 || sum.Created["vehicle"] != 1 || sum.Created["location"] != 2 || sum.Links != 2 {
 		t.Errorf("flagged lines must be stored: %+v", sum)
+	}
+	f3, err := e.S.Get(e.Ctx, e.Admin, e.Lookup("ok", "F3"), peel.GetOptions{})
+	e.Must(err)
+	if len(f3.Flags) == 0 {
+		t.Error("a nameless person must be flagged")
+	}
+	f4, err := e.S.Get(e.Ctx, e.Admin, e.Lookup("ok", "F4"), peel.GetOptions{})
+	e.Must(err)
+	if len(f4.Flags) < 2 {
+		t.Errorf("a malformed UK postcode and an impossible latitude must be flagged: %+v", f4.Flags)
 	}
 }
 
