@@ -61,7 +61,7 @@ not json
 {"kind":"location","ref":"F4","lines":["2 Nowhere"],"postcode":"LS1 1CA","lat":91,"lon":0}
 {"kind":"link","from":"F3","to":"F4","role":"frequents","valid_from":"2026-01-01","valid_to":"2025-01-01"}
 `)
-	if sum.Created["person"] != 2 || sum.Created["vehicle"] != 1 || sum.Created["location"] != 2 || sum.Links != 2 {
+	if sum.Created["person"] != 2 || sum.Created["vehicle"] != 1 || sum.Created["location"] != 3 || sum.Links != 4 {
 		t.Errorf("flagged lines must be stored: %+v", sum)
 	}
 	f3, err := e.S.Get(e.Ctx, e.Admin, e.Lookup("ok", "F3"), peel.GetOptions{})
