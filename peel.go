@@ -180,6 +180,7 @@ type Store interface {
 	MatchPerson(ctx context.Context, p *auth.Principal, person *pole.Person) ([]MatchCandidate, error)
 	Dedupe(ctx context.Context, p *auth.Principal) (*DedupeSummary, error)
 	Duplicates(ctx context.Context, p *auth.Principal, cursor string, limit int) ([]DuplicateGroup, string, error)
+	GroupDetail(ctx context.Context, p *auth.Principal, groupID string) (*GroupDetail, error)
 	DecideGroup(ctx context.Context, p *auth.Principal, groupID, decision, note string) error
 	Merge(ctx context.Context, p *auth.Principal, survivor string, members []string, reason string) (*Merge, error)
 	Unmerge(ctx context.Context, p *auth.Principal, mergeID string) error
@@ -380,4 +381,15 @@ type Merge struct {
 	By       string    `json:"by"`
 	At       time.Time `json:"at"`
 	Undone   bool      `json:"undone"`
+}
+
+// GroupDetail is a duplicate group for a reviewer: the members in full and how each compares with
+// the first.
+type GroupDetail struct {
+	ID          string           `json:"id"`
+	Status      string           `json:"status"`
+	Score       float64          `json:"score"`
+	Note        string           `json:"note,omitempty"`
+	Members     []*pole.Record   `json:"members"`
+	Comparisons []MatchCandidate `json:"comparisons"`
 }

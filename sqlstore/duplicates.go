@@ -497,3 +497,58 @@ func (s *Store) DecideGroup(ctx context.Context, p *auth.Principal, groupID, dec
 }
 
 var _ = sql.ErrNoRows
+
+// GroupDetail is a duplicate group for review: its members in full, and each member compared with
+// the first, field by field.
+func (s *Store) GroupDetail(ctx context.Context, p *auth.Principal, groupID string) (*peel.GroupDetail, error) {
+	if err := p.Require(auth.PermMerge); err != nil {
+		return nil, err
+	}
+	rd := &reader{s: s, db: s.r}
+	g := &peel.GroupDetail{ID: groupID}
+	var note sql.NullString
+	err := rd.queryRow(ctx, `SELECT status, score, note FROM duplicate_groups WHERE id = ?`, groupID).Scan(&g.Status, &g.Score, &note)
+	if isNoRows(err) {
+		return nil, pole.NotFound("duplicate group", groupID)
+	}
+	if err != nil {
+		return nil, err
+	}
+	g.Note = note.String
+	members, err := s.groupMembers(ctx, rd, []string{groupID})
+	if err != nil {
+		return nil, err
+	}
+	recs, err := s.loadVisible(ctx, rd, p, members[groupID])
+	if err != nil {
+		return nil, err
+	}
+	var ids []string
+	for _, id := range members[groupID] {
+		if recs[id] != nil {
+			ids = append(ids, id)
+			g.Members = append(g.Members, recs[id])
+		}
+	}
+	if len(ids) < 2 {
+		return nil, pole.NotFound("duplicate group", groupID)
+	}
+	feats, err := s.personFeatures(ctx, rd, ids)
+	if err != nil {
+		return nil, err
+	}
+	sc, people, err := s.scorer(ctx, rd)
+	if err != nil {
+		return nil, err
+	}
+	sc = sc.WithPopulation(people)
+	first := feats[ids[0]]
+	for _, id := range ids[1:] {
+		if f := feats[id]; f != nil && first != nil {
+			res := sc.Compare(first, f)
+			g.Comparisons = append(g.Comparisons, peel.MatchCandidate{ID: id, Score: round3(res.Score), Probability: round3(res.Probability), Reasons: res.Reasons})
+		}
+	}
+	g.Score = round3(g.Score)
+	return g, s.Consult(ctx, p, audit.ActionView, ids, "duplicate review "+groupID)
+}

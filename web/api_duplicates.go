@@ -81,6 +81,16 @@ type decision struct {
 	Note     string `json:"note,omitempty"`
 }
 
+// groupDetail answers GET /api/v1/duplicates/{id}: a group for review, members compared.
+func (s *Server) groupDetail(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
+	g, err := s.store.GroupDetail(r.Context(), p, r.PathValue("id"))
+	if err != nil {
+		return err
+	}
+	writeJSON(w, http.StatusOK, g)
+	return nil
+}
+
 // decideGroup answers POST /api/v1/duplicates/{id}/decision: reject ("not the same person",
 // remembered) or defer a group.
 func (s *Server) decideGroup(w http.ResponseWriter, r *http.Request, p *auth.Principal) error {
@@ -147,6 +157,8 @@ func (s *Server) duplicateOperations() []op {
 		{Method: "GET", Path: "/api/v1/duplicates", Handler: s.duplicates, Access: reads, Tag: "duplicates",
 			Summary: "Groups of people proposed as one person, awaiting review (a partition)", Out: typeSchema[duplicatesAnswer](),
 			Params: []param{{"kind", "query", "string", "person"}, cursorParam, limitParam}},
+		{Method: "GET", Path: "/api/v1/duplicates/{id}", Handler: s.groupDetail, Access: reads, Tag: "duplicates",
+			Summary: "A group for review: its members in full, each compared with the first field by field", Out: typeSchema[peel.GroupDetail](), Params: []param{pathID}},
 		{Method: "POST", Path: "/api/v1/duplicates/{id}/decision", Handler: s.decideGroup, Access: writes, Tag: "duplicates",
 			Summary: "Reject (not the same person; never proposed again) or defer a group", In: typeSchema[decision](), Out: typeSchema[decision](), Params: []param{pathID}},
 		{Method: "POST", Path: "/api/v1/dedupe", Handler: s.runDedupe, Access: writes, Tag: "duplicates",
