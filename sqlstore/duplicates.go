@@ -342,6 +342,9 @@ func (s *Store) Dedupe(ctx context.Context, p *auth.Principal) (*peel.DedupeSumm
 			}
 			sum.GroupedPeople += len(c.Members)
 		}
+		if err := tx.setSetting(ctx, SettingDedupeDue, "false"); err != nil {
+			return err
+		}
 		if _, err := tx.exec(ctx, `DELETE FROM match_models WHERE id = 1`); err != nil {
 			return err
 		}

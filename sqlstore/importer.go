@@ -199,6 +199,12 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 			return &pole.Error{Code: pole.EInvalid, Message: fmt.Sprintf("the import has %d bad lines; nothing was imported", countLines(im.errs)), Fields: im.errs}
 		}
 		touched = im.touched
+		if sum.Created[string(pole.KindPerson)]+sum.Updated[string(pole.KindPerson)] > 0 {
+			// New or changed people: the scheduled duplicate detection should run soon.
+			if err := tx.setSetting(ctx, SettingDedupeDue, "true"); err != nil {
+				return err
+			}
+		}
 		detail, _ := json.Marshal(struct {
 			Source string `json:"source"`
 			*peel.ImportSummary

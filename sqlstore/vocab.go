@@ -80,6 +80,17 @@ const (
 	SettingRequirePurpose = "require_purpose"
 )
 
+// SettingDedupeDue is "true" when people were imported since the last duplicate detection run.
+const SettingDedupeDue = "dedupe_due"
+
+func (tx *Tx) setSetting(ctx context.Context, name, value string) error {
+	if _, err := tx.exec(ctx, `DELETE FROM settings WHERE name = ?`, name); err != nil {
+		return err
+	}
+	_, err := tx.exec(ctx, `INSERT INTO settings (name, value) VALUES (?, ?)`, name, value)
+	return err
+}
+
 // Setting returns a setting's value, or def when unset.
 func (s *Store) Setting(ctx context.Context, name, def string) (string, error) {
 	var v string

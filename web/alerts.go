@@ -128,6 +128,12 @@ func (b *broker) close() {
 	if b.stop != nil {
 		b.stop()
 	}
+	b.mu.Lock()
+	for s := range b.subs {
+		delete(b.subs, s)
+		close(s.gone)
+	}
+	b.mu.Unlock()
 }
 
 // area narrows a subscription: a box "minLat,minLon,maxLat,maxLon" or a circle "lat,lon,radius_m".

@@ -38,6 +38,15 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 			return fmt.Errorf("demo data: %w", err)
 		}
 	}
+	every := 6 * time.Hour
+	if v := m.Getenv("PEEL_DEDUPE_EVERY"); v != "" {
+		if every, err = time.ParseDuration(v); err != nil {
+			return usageError{"PEEL_DEDUPE_EVERY must be a duration such as 6h"}
+		}
+	}
+	jobs, stopJobs := context.WithCancel(ctx)
+	defer stopJobs()
+	go dedupeJob(jobs, s, every, log)
 	srv, err := web.New(s, web.Config{SecureCookies: m.Getenv("PEEL_INSECURE_COOKIES") != "true", TileURL: m.Getenv("PEEL_TILE_URL")}, log)
 	if err != nil {
 		return err
@@ -46,7 +55,14 @@ func (m *Main) serve(ctx context.Context, args []string) error {
 	if err != nil {
 		return err
 	}
-	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second}
+	defer srv.Close()
+	// Requests live in a context that ends when shutdown begins, so long-lived alert streams close
+	// and let the server stop.
+	reqs, endReqs := context.WithCancel(context.Background())
+	defer endReqs()
+	hs := &http.Server{Handler: srv.Handler(), ReadHeaderTimeout: 10 * time.Second, IdleTimeout: 120 * time.Second,
+		BaseContext: func(net.Listener) context.Context { return reqs }}
+	hs.RegisterOnShutdown(endReqs)
 	errc := make(chan error, 1)
 	go func() { errc <- hs.Serve(ln) }()
 	fmt.Fprintf(m.Stderr, "peel: serving on http://%s\n", ln.Addr())
