@@ -176,3 +176,32 @@ func testAlerts(t *testing.T, s *webtest.Server) {
 	}
 	_ = dispHazards
 }
+
+// TestRestartLosesNothing: after a restart on the same store, the incident, its reports and the
+// alert are all there, and a subscriber resuming with Last-Event-ID receives the alert it missed.
+func TestRestartLosesNothing(t *testing.T) {
+	dir := t.TempDir()
+	s1 := webtest.StartDir(t, dir)
+	if r := s1.Do(s1.Admin, "POST", "/api/v1/import?source=h", storetest.HazardsNDJSON, "Content-Type", "application/x-ndjson"); r.Status != 200 {
+		t.Fatalf("import: %s", r.Body)
+	}
+	l1 := s1.Do(s1.Admin, "GET", "/api/v1/lookup?source=h&ref=L1", nil).JSON(t)["id"].(string)
+	inc := s1.Do(s1.Admin, "POST", "/api/v1/incidents", fmt.Sprintf(`{"category":"robbery","location":{"id":%q}}`, l1)).JSON(t)["id"].(string)
+	s1.Do(s1.Admin, "POST", "/api/v1/incidents", `{"category":"robbery","location":{"lat":53.80001,"lon":-1.55}}`)
+	token := s1.Admin
+	s1.Stop()
+
+	s2 := webtest.StartDir(t, dir)
+	if r := s2.Do(token, "GET", "/api/v1/incidents/"+inc, nil); r.Status != 200 || r.JSON(t)["report_count"].(float64) != 2 {
+		t.Fatalf("after restart: %d %s", r.Status, r.Body)
+	}
+	st, _ := openStream(t, s2, token, "", "Last-Event-ID", "0")
+	if ev, ok := st.next(t, 5*time.Second); !ok || !strings.Contains(ev.data, inc) {
+		t.Errorf("the alert raised before the restart was not replayed: %+v", ev)
+	}
+	// A repeat report after the restart still joins the incident.
+	r := s2.Do(token, "POST", "/api/v1/incidents", `{"category":"robbery","location":{"lat":53.80002,"lon":-1.55}}`)
+	if r.JSON(t)["duplicate_of"] != inc || r.JSON(t)["report_count"].(float64) != 3 {
+		t.Errorf("repeat after restart: %s", r.Body)
+	}
+}

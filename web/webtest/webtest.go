@@ -31,6 +31,7 @@ type Server struct {
 	Web    *web.Server
 	Admin  string // an admin API token
 	schema *docSchemas
+	stop   func()
 }
 
 // Start starts a server over a fresh embedded store (or PostgreSQL when pg is true).
@@ -50,6 +51,25 @@ func Start(t *testing.T, pg bool) *Server {
 	s := serve(t, st)
 	s.Admin = s.UserToken("admin", "admin")
 	return s
+}
+
+// StartDir starts a server over the embedded store in dir, creating the admin token on first use.
+func StartDir(t *testing.T, dir string) *Server {
+	t.Helper()
+	st, err := sqlite.Open(context.Background(), dir, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	s := serve(t, st)
+	if n, _ := st.UserCount(context.Background()); n == 0 {
+		s.Admin = s.UserToken("admin", "admin")
+	}
+	return s
+}
+
+// Stop stops the server and closes its store, as a restart would.
+func (s *Server) Stop() {
+	s.stop()
 }
 
 // StartPair starts two servers, each with its own store and connections, on one PostgreSQL
@@ -81,13 +101,17 @@ func serve(t *testing.T, st *sqlstore.Store) *Server {
 		t.Fatal(err)
 	}
 	hs := httptest.NewServer(ws.Handler())
-	t.Cleanup(func() {
-		hs.CloseClientConnections()
-		hs.Close()
-		ws.Close()
-		st.Close()
-	})
-	return &Server{T: t, URL: hs.URL, Store: st, Web: ws}
+	var once sync.Once
+	stop := func() {
+		once.Do(func() {
+			hs.CloseClientConnections()
+			ws.Close()
+			hs.Close()
+			st.Close()
+		})
+	}
+	t.Cleanup(stop)
+	return &Server{T: t, URL: hs.URL, Store: st, Web: ws, stop: stop}
 }
 
 // UserToken adds a user with the roles and returns an API token for them.
