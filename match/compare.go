@@ -286,10 +286,7 @@ func compareDOB(a, b *dob) int8 {
 		if withinOneEdit(a.text, b.text) {
 			return dobOneEdit
 		}
-		if a.y == b.y {
-			return dobSameYear
-		}
-		return dobDifferent
+		return dobByYears(a.y, b.y)
 	}
 	if a.prec == dobText || b.prec == dobText {
 		if a.text == b.text {
@@ -305,12 +302,22 @@ func compareDOB(a, b *dob) int8 {
 		if a.prec == b.prec && withinOneEdit(a.text, b.text) {
 			return dobOneEdit
 		}
-		return dobDifferent
+		return dobByYears(a.y, b.y)
 	}
 	if a.prec >= dobMonth && b.prec >= dobMonth && a.m != b.m {
-		return dobSameYear
+		return dobNear
 	}
 	return dobPartial
+}
+
+// dobByYears separates dates of birth a few years apart (a wrong year, an
+// age given instead of a date) from those of another generation, which a
+// parent and child sharing a name and an address have.
+func dobByYears(ya, yb int) int8 {
+	if d := ya - yb; d <= 5 && d >= -5 {
+		return dobNear
+	}
+	return dobDifferent
 }
 
 func compareGender(a, b byte) int8 {

@@ -181,6 +181,7 @@ func TestOtherLevels(t *testing.T) {
 		{"dob invalid typo", Person{DOB: "19801332"}, Person{DOB: "1980-12-32"}, "dob", "dob_one_edit"},
 		{"dob missing", Person{DOB: ""}, Person{DOB: "1980-02-03"}, "dob", "missing"},
 		{"dob different", Person{DOB: "1950-06-07"}, Person{DOB: "1980-02-03"}, "dob", "different"},
+		{"dob near", Person{DOB: "1978-06-07"}, Person{DOB: "1980-02-03"}, "dob", "dob_within_5_years"},
 		{"postcode exact", Person{Addresses: addr("", "", "LS1 4AB")}, Person{Addresses: addr("", "", "ls14ab")}, "postcode", "exact"},
 		{"postcode sector", Person{Addresses: addr("", "", "LS1 4AB")}, Person{Addresses: addr("", "", "LS1 4XY")}, "postcode", "sector"},
 		{"postcode district", Person{Addresses: addr("", "", "LS1 4AB")}, Person{Addresses: addr("", "", "LS1 7XY")}, "postcode", "district"},
@@ -384,3 +385,31 @@ func TestJaroWinklerUpperBound(t *testing.T) {
 // osaDistance is go-edlib's optimal string alignment distance, the reference
 // for withinOneEdit.
 func osaDistance(a, b string) int { return edlib.OSADamerauLevenshteinDistance(a, b) }
+
+func TestTrainDegenerate(t *testing.T) {
+	if _, err := Train([]Person{{ID: "a"}}, TrainOptions{}); err == nil {
+		t.Error("training on one person should fail")
+	}
+	for _, people := range [][]Person{
+		{{ID: "a"}, {ID: "b"}, {ID: "c"}},
+		{{ID: "a", GivenNames: "Jo", FamilyName: "Bloggs"}, {ID: "b", GivenNames: "Jo", FamilyName: "Bloggs"}},
+	} {
+		m, err := Train(people, TrainOptions{})
+		if err != nil {
+			t.Fatalf("Train(%v): %v", people, err)
+		}
+		if err := m.Validate(); err != nil {
+			t.Fatal(err)
+		}
+	}
+	// A trained model is deterministic.
+	people, _ := GeneratePeople(3000, 11)
+	var m1 *Model
+	m2, _ := Train(people, TrainOptions{Workers: 1, RandomPairs: 100_000})
+	m1, _ = Train(people, TrainOptions{Workers: 2, RandomPairs: 100_000})
+	j1, _ := json.Marshal(m1)
+	j2, _ := json.Marshal(m2)
+	if string(j1) != string(j2) {
+		t.Error("Train is not deterministic")
+	}
+}

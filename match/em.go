@@ -4,6 +4,7 @@ import (
 	"errors"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"sync"
 )
 
@@ -119,6 +120,11 @@ func unpackLevel(k uint64, c int) int8 {
 // Estimates are smoothed towards DefaultModel with TrainOptions.PseudoCount
 // pairs, and a field whose m contradicts its levels (agreement counting
 // against, or disagreement for, a match) keeps the default m.
+//
+// Training time grows with the population; for a large store, train on a
+// random sample of a few hundred thousand people (the estimates are stable
+// by then) and use the model on the whole store: the prior is rescaled to
+// the population compared (Model.PriorFor).
 func Train(people []Person, opts TrainOptions) (*Model, error) {
 	n := len(people)
 	if n < 2 {
@@ -271,12 +277,25 @@ func candidatePatterns(ps []prepared, workers int, rules string, max, maxBlock i
 // fieldMass is the expected number of matches with a value for field c.
 func fieldMass(m *Model, pairs patternCounts, p float64, c int) float64 {
 	s := 0.0
-	for k, n := range pairs {
+	for _, k := range sortedPatterns(pairs) {
+		n := pairs[k]
 		if unpackLevel(k, c) != missing {
 			s += n * posterior(m, k, p)
 		}
 	}
 	return s
+}
+
+// sortedPatterns returns the patterns in increasing order, so that sums of
+// floating-point numbers over them, and so the model, do not depend on map
+// iteration order.
+func sortedPatterns(pc patternCounts) []uint64 {
+	keys := make([]uint64, 0, len(pc))
+	for k := range pc {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	return keys
 }
 
 func sumCounts(pc patternCounts) float64 {
@@ -325,15 +344,15 @@ func randomPatterns(ps []prepared, want int, seed uint64, workers int) patternCo
 		})
 		return out
 	}
-	per := (want + workers - 1) / workers
-	var wg sync.WaitGroup
-	for w := 0; w < workers; w++ {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			rng := rand.New(rand.NewPCG(seed, uint64(w)+1))
-			local := patternCounts{}
-			var v vector
+	// A fixed number of chunks, each with its own seeded stream, so that
+	// the sample does not depend on the number of workers.
+	const chunks = 64
+	per := (want + chunks - 1) / chunks
+	parallelDynamic(chunks, workers, 1, func(_, lo, hi int) {
+		local := patternCounts{}
+		var v vector
+		for c := lo; c < hi; c++ {
+			rng := rand.New(rand.NewPCG(seed, uint64(c)+1))
 			for k := 0; k < per; k++ {
 				i := rng.IntN(n)
 				j := rng.IntN(n - 1)
@@ -343,10 +362,9 @@ func randomPatterns(ps []prepared, want int, seed uint64, workers int) patternCo
 				compareVector(&ps[i], &ps[j], &v)
 				local[packVector(&v)]++
 			}
-			merge(local)
-		}()
-	}
-	wg.Wait()
+		}
+		merge(local)
+	})
 	return out
 }
 
@@ -379,7 +397,8 @@ func posterior(m *Model, k uint64, p float64) float64 {
 // a non-match with its posterior non-match probability under post.
 func estimateU(m, def *Model, random patternCounts, post *Model, alpha float64) {
 	var cnt [nComp][16]float64
-	for k, c := range random {
+	for _, k := range sortedPatterns(random) {
+		c := random[k]
 		w := c
 		if post != nil {
 			w *= 1 - posterior(post, k, post.Prior)
@@ -429,9 +448,9 @@ func emM(m, def *Model, pairs patternCounts, p float64, maxIter int, alpha float
 	for k, c := range pairs {
 		merged[k|mask] += c
 	}
-	for k, c := range merged {
+	for _, k := range sortedPatterns(merged) {
 		keys = append(keys, k)
-		counts = append(counts, c)
+		counts = append(counts, merged[k])
 	}
 	for it := 1; it <= maxIter; it++ {
 		var cnt [nComp][16]float64
@@ -546,7 +565,8 @@ func householdU(m *Model, pairs patternCounts, p float64, excluded []int) (surna
 	agree := 0.0
 	twins, households := 0.0, 0.0
 	dobMask := mask | 15<<(4*cDOB)
-	for k, n := range pairs {
+	for _, k := range sortedPatterns(pairs) {
+		n := pairs[k]
 		a, f, d := unpackLevel(k, cAddress), unpackLevel(k, cFamily), unpackLevel(k, cDOB)
 		if f == missing || !sameAddress(a) {
 			continue

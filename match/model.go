@@ -62,7 +62,7 @@ const (
 	dobSwapped
 	dobOneEdit
 	dobPartial
-	dobSameYear
+	dobNear
 	dobDifferent
 )
 
@@ -140,9 +140,9 @@ var compDefs = [nComp]compDef{
 	},
 	cDOB: {
 		field:  "dob",
-		labels: []string{"exact", "dob_day_month_swapped", "dob_one_edit", "dob_partial_match", "dob_same_year", "different"},
-		m:      []float64{0.88, 0.01, 0.06, 0.02, 0.01, 0.02},
-		u:      []float64{0.00005, 0.00001, 0.001, 0.0005, 0.016, 0.98244},
+		labels: []string{"exact", "dob_day_month_swapped", "dob_one_edit", "dob_partial_match", "dob_within_5_years", "different"},
+		m:      []float64{0.88, 0.01, 0.06, 0.02, 0.02, 0.01},
+		u:      []float64{0.00005, 0.00001, 0.001, 0.0005, 0.16, 0.83844},
 	},
 	cGender: {
 		field:  "gender",

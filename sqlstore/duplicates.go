@@ -28,6 +28,9 @@ const (
 	perKeyLimit = 300
 	// maxCandidates bounds the people compared per search, those sharing the most keys first.
 	maxCandidates = 1000
+	// minTrainPeople is the smallest population the model is trained on; below it the default
+	// model is used, as expectation maximisation is unstable on a handful of records.
+	minTrainPeople = 500
 )
 
 // scorerCache keeps the scorer of the stored model, checked against its training time on use so
@@ -304,9 +307,12 @@ func (s *Store) Dedupe(ctx context.Context, p *auth.Principal) (*peel.DedupeSumm
 			pool = append(pool, mp)
 		}
 	}
-	model, err := match.Train(pool, match.TrainOptions{})
-	if err != nil {
-		model = match.DefaultModel()
+	// Too few people to estimate the model from: the default model is steadier.
+	model := match.DefaultModel()
+	if len(pool) >= minTrainPeople {
+		if m, err := match.Train(pool, match.TrainOptions{}); err == nil {
+			model = m
+		}
 	}
 	freqs := match.CountFrequencies(pool)
 	sc := match.NewScorer(model, freqs)
