@@ -17,7 +17,7 @@ test: assets
 	go test -count=1 -timeout 20m ./...
 
 bench: assets
-	go test -run '^$$' -bench . -benchtime 1x -timeout 60m ./bench
+	go run ./bench/cmd/peelbench
 
 lint:
 	test -z "$$(gofmt -l .)"

@@ -520,7 +520,14 @@ func sanitise(m, def *Model) []string {
 		// Clamp the two ends to minIdentityBits, moving the probability
 		// mass to (from) the other levels in proportion.
 		k := len(lv) - 1
-		if maxM := lv[k].U * math.Exp2(-minIdentityBits); lv[k].M > maxM {
+		bits := minIdentityBits
+		if c == cDOB {
+			// Dates of birth more than five years apart: typing slips do not move a year that
+			// far, so this level must stay strong evidence against, whatever EM made of
+			// households and generations sharing a name.
+			bits = minDifferentDOBBits
+		}
+		if maxM := lv[k].U * math.Exp2(-bits); lv[k].M > maxM {
 			scale := (1 - maxM) / (1 - lv[k].M)
 			for l := 0; l < k; l++ {
 				lv[l].M *= scale
@@ -543,6 +550,10 @@ func sanitise(m, def *Model) []string {
 // minIdentityBits is the least evidence an exact or a different name or date
 // of birth must carry in a trained model.
 const minIdentityBits = 1.5
+
+// minDifferentDOBBits is the least evidence against that dates of birth more than five years
+// apart carry in a trained model.
+const minDifferentDOBBits = 4.0
 
 // householdU estimates P(family names agree exactly | addresses agree,
 // non-match) and P(dates of birth agree | family names and addresses agree,

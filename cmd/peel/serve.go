@@ -4,9 +4,14 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"net"
 	"net/http"
 	"time"
+
+	"github.com/peel-rms/peel"
+	"github.com/peel-rms/peel/demo"
+	"github.com/peel-rms/peel/pole"
 
 	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/sqlstore"
@@ -107,7 +112,80 @@ func (m *Main) firstAdmin(ctx context.Context, s *sqlstore.Store) error {
 	return nil
 }
 
-// loadDemo fills an empty store with the demo force.
+// loadDemo fills an empty store with the demo force: a few thousand synthetic people, places,
+// vehicles, numbers, events, links and calls, with duplicates and warning markers, then finds
+// the duplicates for review and raises a few live incidents for the dispatch board.
 func (m *Main) loadDemo(ctx context.Context, s *sqlstore.Store) error {
-	return errors.New("the demo generator is not available in this build")
+	recs, _, err := s.List(ctx, auth.System("demo"), pole.KindPerson, peel.ListFilter{Limit: 1})
+	if err != nil || len(recs) > 0 {
+		return err // the store already holds people: leave it as it is
+	}
+	fmt.Fprintln(m.Stderr, "peel: loading the demo force (a minute or so)...")
+	pr, pw := io.Pipe()
+	cfg := demo.ServeConfig(time.Now())
+	go func() {
+		_, err := demo.Generate(pw, cfg)
+		pw.CloseWithError(err)
+	}()
+	sys := auth.System("demo")
+	sum, err := s.Import(ctx, sys, "demo", pr, peel.ImportOptions{})
+	if err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stderr, "peel: demo force loaded: %v records, %d links, %d calls\n", total(sum.Created), sum.Links, sum.Calls)
+	if _, err := s.Dedupe(ctx, sys); err != nil {
+		return err
+	}
+	return raiseDemoIncidents(ctx, s, sys)
+}
+
+func total(m map[string]int) int {
+	n := 0
+	for _, v := range m {
+		n += v
+	}
+	return n
+}
+
+// raiseDemoIncidents raises a few open incidents through intake, some at addresses with hazards
+// and some reported more than once, so the dispatch board has something live on it.
+func raiseDemoIncidents(ctx context.Context, s *sqlstore.Store, p *auth.Principal) error {
+	locs, _, err := s.List(ctx, p, pole.KindLocation, peel.ListFilter{Limit: 200})
+	if err != nil {
+		return err
+	}
+	now := s.Now()
+	raised := 0
+	cats := []string{"assault", "concern_for_safety", "domestic_abuse", "road_traffic_collision", "suspicious_circumstances"}
+	for i, l := range locs {
+		loc := l.Body.(*pole.Location)
+		if loc.Lat == nil {
+			continue
+		}
+		hs, err := s.Hazards(ctx, p, l.ID, now)
+		if err != nil {
+			return err
+		}
+		if len(hs) == 0 && i%3 != 0 {
+			continue
+		}
+		cat := cats[raised%len(cats)]
+		at := now.Add(-time.Duration(5+raised*7) * time.Minute)
+		for k := range 1 + raised%3 {
+			in := &peel.IntakeReport{Category: cat, OccurredAt: &pole.Moment{T: at.Add(time.Duration(k) * time.Minute)}, Summary: "demo: reported by a member of the public"}
+			if k == 0 {
+				in.Location.ID = l.ID
+			} else {
+				lat, lon := *loc.Lat+0.0001*float64(k), *loc.Lon
+				in.Location.Lat, in.Location.Lon = &lat, &lon
+			}
+			if _, err := s.Intake(ctx, p, in); err != nil {
+				return err
+			}
+		}
+		if raised++; raised == 8 {
+			break
+		}
+	}
+	return nil
 }
