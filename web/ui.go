@@ -219,6 +219,8 @@ func (s *Server) uiRoutes(mux *http.ServeMux) {
 	mux.HandleFunc("GET /import", s.page(noPurpose, s.importPage))
 	mux.HandleFunc("POST /import", s.page(writes, s.importSubmit))
 
+	s.duplicateRoutes(mux)
+
 	// Everything else that is not the API or a static file is a page that does not exist.
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
 		s.pageError(w, r, pole.Errorf(pole.ENotFound, "there is no page at %s", r.URL.Path))

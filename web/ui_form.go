@@ -13,6 +13,7 @@ import (
 	"github.com/peel-rms/peel"
 	"github.com/peel-rms/peel/audit"
 	"github.com/peel-rms/peel/auth"
+	"github.com/peel-rms/peel/match"
 	"github.com/peel-rms/peel/pole"
 )
 
@@ -34,15 +35,34 @@ type recordForm struct {
 	Reason     string
 	// ReasonError says the "create anyway" reason is missing.
 	ReasonError string
+	// CanCheck offers "check for existing records" (a new person); Checked says the check ran,
+	// Matches is what it found and CheckMessage why it could not run.
+	CanCheck     bool
+	Checked      bool
+	Matches      []candidate
+	CheckMessage string
 }
 
 // candidate is a possible duplicate of the person being created.
 type candidate struct {
-	ID      string
-	Label   string
-	Score   string
+	ID    string
+	Label string
+	// Probability is the match probability in words ("97.5%"); Score the match weight in bits,
+	// or the only number a loosely shaped candidate gave.
+	Probability string
+	Score       string
+	// Reasons are the strongest reasons for the match, in words.
 	Reasons []string
+	Refs    []string
 }
+
+// newPersonForm is the create form of a kind, with the existing-record check for people.
+func newPersonForm(kind pole.Kind) recordForm {
+	return recordForm{Kind: kind, Heading: "New " + string(kind), Action: "/new/" + string(kind), Submit: "Create " + string(kind), Cancel: "/",
+		CanCheck: kind == pole.KindPerson}
+}
+
+func marshalDoc(doc map[string]any) ([]byte, error) { return json.Marshal(doc) }
 
 // formKind reads the {kind} of /new/{kind}: "person" (or "persons").
 func formKind(r *http.Request) (pole.Kind, error) {
@@ -65,7 +85,7 @@ func (s *Server) newPage(w http.ResponseWriter, r *http.Request, p *auth.Princip
 	if err := p.Require(auth.PermWrite); err != nil {
 		return err
 	}
-	f := recordForm{Kind: kind, Heading: "New " + string(kind), Action: "/new/" + string(kind), Submit: "Create " + string(kind), Cancel: "/"}
+	f := newPersonForm(kind)
 	return s.renderForm(w, r, http.StatusOK, &f, url.Values{}, nil, true)
 }
 
@@ -89,7 +109,7 @@ func (s *Server) newSubmit(w http.ResponseWriter, r *http.Request, p *auth.Princ
 	if err := s.parseForm(w, r); err != nil {
 		return err
 	}
-	f := recordForm{Kind: kind, Heading: "New " + string(kind), Action: "/new/" + string(kind), Submit: "Create " + string(kind), Cancel: "/"}
+	f := newPersonForm(kind)
 	fd := decodeForm(recordForms[kind], r.PostForm, true)
 	confirm := r.PostForm.Get("confirm_new") == "true"
 	f.Reason = strings.TrimSpace(r.PostForm.Get("reason"))
@@ -150,9 +170,39 @@ func (s *Server) formFailed(w http.ResponseWriter, r *http.Request, f *recordFor
 	return s.renderForm(w, r, status, f, r.PostForm, fd.Errors, create)
 }
 
-// candidates reads the possible duplicates of a refused person create. Their shape belongs to
-// the matcher, so it is read loosely: an id, and where given a label, a score and reasons.
+// candidates reads the possible duplicates of a refused person create: the matcher's candidates,
+// or (from another store) any list of objects with an id and, where given, a label, a
+// probability or score, and reasons. Showing them is a consultation of them.
 func (s *Server) candidates(r *http.Request, raw any) []candidate {
+	p, _ := r.Context().Value(principalKey).(*auth.Principal)
+	var out []candidate
+	if cs, ok := raw.([]peel.MatchCandidate); ok {
+		out = candidateViews(cs)
+	} else {
+		out = looseCandidates(raw)
+	}
+	for i := range out {
+		if out[i].Label == "" {
+			if rec, err := s.store.Get(r.Context(), p, out[i].ID, peel.GetOptions{NoAudit: true}); err == nil {
+				out[i].Label = rec.Label()
+			}
+		}
+	}
+	out = slices.DeleteFunc(out, func(c candidate) bool { return c.Label == "" })
+	var ids []string
+	for _, c := range out {
+		ids = append(ids, c.ID)
+	}
+	if len(ids) > 0 {
+		if err := s.store.Consult(r.Context(), p, audit.ActionQuery, ids, "possible duplicates shown on create"); err != nil {
+			s.log.Error("audit candidates", "err", err)
+		}
+	}
+	return out
+}
+
+// looseCandidates reads candidates of an unknown shape.
+func looseCandidates(raw any) []candidate {
 	data, err := json.Marshal(raw)
 	if err != nil {
 		return nil
@@ -161,9 +211,7 @@ func (s *Server) candidates(r *http.Request, raw any) []candidate {
 	if err := json.Unmarshal(data, &items); err != nil {
 		return nil
 	}
-	p, _ := r.Context().Value(principalKey).(*auth.Principal)
 	var out []candidate
-	var ids []string
 	for _, it := range items {
 		c := candidate{}
 		c.ID, _ = it["id"].(string)
@@ -179,34 +227,29 @@ func (s *Server) candidates(r *http.Request, raw any) []candidate {
 		if l, ok := it["label"].(string); ok {
 			c.Label = l
 		}
-		if c.Label == "" {
-			if rec, err := s.store.Get(r.Context(), p, c.ID, peel.GetOptions{NoAudit: true}); err == nil {
-				c.Label = rec.Label()
-			} else {
-				continue
-			}
+		if v, ok := it["probability"].(float64); ok {
+			c.Probability = probText(v)
 		}
-		for _, k := range []string{"probability", "score"} {
-			if v, ok := it[k].(float64); ok {
-				c.Score = formatFloat(v, 2)
-				break
-			}
+		if v, ok := it["score"].(float64); ok {
+			c.Score = formatFloat(v, 2)
 		}
-		if rs, ok := it["reasons"].([]any); ok {
-			for _, x := range rs {
+		var rs []match.Reason
+		if list, ok := it["reasons"].([]any); ok {
+			for _, x := range list {
 				if m, ok := x.(map[string]any); ok {
-					c.Reasons = append(c.Reasons, strings.TrimSpace(fmt.Sprint(m["field"])+": "+fmt.Sprint(m["comparison"])))
+					w, _ := m["weight"].(float64)
+					rs = append(rs, match.Reason{Field: fmt.Sprint(m["field"]), Comparison: fmt.Sprint(m["comparison"]), Weight: w})
 				}
 			}
 		}
-		out = append(out, c)
-		ids = append(ids, c.ID)
-	}
-	if len(ids) > 0 {
-		// Showing the candidates is a consultation of them.
-		if err := s.store.Consult(r.Context(), p, audit.ActionQuery, ids, "possible duplicates shown on create"); err != nil {
-			s.log.Error("audit candidates", "err", err)
+		c.Reasons = topReasons(rs, 3)
+		if len(c.Reasons) == 0 {
+			// No weights given: the first reasons, as they came.
+			for _, r := range rs[:min(len(rs), 3)] {
+				c.Reasons = append(c.Reasons, reasonText(r))
+			}
 		}
+		out = append(out, c)
 	}
 	return out
 }

@@ -27,6 +27,8 @@ type recordPage struct {
 	CanMark   bool
 	Today     string
 	LinkCount int
+	// Merge is the survivor of a person merged away, and the merges into a survivor.
+	Merge *mergeInfo
 }
 
 // markerView is one warning marker as shown.
@@ -96,8 +98,11 @@ func (s *Server) recordPage(w http.ResponseWriter, r *http.Request, p *auth.Prin
 	if asOf != nil {
 		d.AsOf = q.Get("as_of")
 	}
+	if d.Merge, err = s.mergeInfoOf(r, p, rec); err != nil {
+		return err
+	}
 	title := rec.Label()
-	s.render(w, r, http.StatusOK, "record.html", view{Title: title, Data: d})
+	s.showDup(w, r, http.StatusOK, "record.html", view{Title: title, Data: d})
 	return nil
 }
 

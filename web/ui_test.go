@@ -472,7 +472,7 @@ func TestCreatePersonPossibleDuplicate(t *testing.T) {
 	b := e.signedIn("admin")
 	v := url.Values{"family_name": {"Smith"}, "given_names": {"Jon"}, "dob": {"1980-02-03"}}
 	dup := b.post("/new/person", v)
-	dup.expect(t, http.StatusConflict, "may already be on record", `href="/records/`+existing.ID+`"`, "SMITH, John (1980-02-03)", "match 0.93", "family_name: exact",
+	dup.expect(t, http.StatusConflict, "may already be on record", `href="/records/`+existing.ID+`"`, "SMITH, John (1980-02-03)", "match score 0.93", "family name: exact (&#43;3.10 bits)",
 		"This is the same person: open it", `name="confirm_new" value="true"`, `value="Jon"`)
 	dup.checkCSP(t)
 	v.Set("confirm_new", "true")
