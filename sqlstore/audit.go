@@ -112,12 +112,30 @@ func (tx *Tx) insertRows(ctx context.Context, table, cols string, width int, arg
 	for len(args) > 0 {
 		n := min(len(args)/width, per)
 		q := "INSERT INTO " + table + " (" + cols + ") VALUES " + placeholders(n, width) + " " + suffix
-		if _, err := tx.exec(ctx, q, args[:n*width]...); err != nil {
+		if _, err := tx.execPrepared(ctx, q, args[:n*width]...); err != nil {
 			return err
 		}
 		args = args[n*width:]
 	}
 	return nil
+}
+
+// execPrepared runs a statement prepared once per transaction: the multi-row inserts of an import
+// repeat the same few statements thousands of times, and compiling each anew dominated.
+func (tx *Tx) execPrepared(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if tx.stmts == nil {
+		tx.stmts = map[string]*sql.Stmt{}
+	}
+	st, ok := tx.stmts[query]
+	if !ok {
+		var err error
+		st, err = tx.PrepareContext(ctx, tx.s.q(query))
+		if err != nil {
+			return nil, err
+		}
+		tx.stmts[query] = st
+	}
+	return st.ExecContext(ctx, args...)
 }
 
 // Consult records that the principal consulted records (opened them, saw them in search results or

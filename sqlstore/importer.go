@@ -34,7 +34,13 @@ type importLine struct {
 	n     int
 	line  *pole.Line
 	flags []pole.Flag
+	// validated is set once the record has been normalised and its flags found.
+	validated bool
 }
+
+// maxHeldBytes bounds the size of an import whose decoded lines are kept in memory between the
+// checking pass and the writing passes; larger bodies are decoded again from the spool.
+const maxHeldBytes = 128 << 20
 
 // refInfo is what is known about a ref: its record and kind.
 type refInfo struct {
@@ -68,6 +74,8 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 	defined := map[string]refInfo{}
 	definedLine := map[string]int{}
 	used := map[string]int{} // refs used before (or without) being defined -> first line
+	held := []importLine{}   // decoded lines, while they fit in maxHeldBytes
+	var heldBytes int64
 	var errs []pole.FieldError
 	fail := func(n int, fes ...pole.FieldError) {
 		for _, fe := range fes {
@@ -113,6 +121,7 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 			fail(n, fes...)
 			return nil
 		}
+		il := importLine{n: n, line: line}
 		switch {
 		case line.Record != nil:
 			in := line.Record
@@ -120,11 +129,13 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 				fail(n, pole.FieldError{Field: "ref", Message: fmt.Sprintf("%q is already defined on line %d", in.Ref, prev)})
 				return nil
 			}
-			if _, verr := pole.ValidateLenient(in.Body, vocab, now); verr != nil {
+			flags, verr := pole.ValidateLenient(in.Body, vocab, now)
+			if verr != nil {
 				var pe *pole.Error
 				errors.As(verr, &pe)
 				fail(n, pe.Fields...)
 			}
+			il.flags, il.validated = flags, true
 			if aerr := checkAccess(in.Access, auth.System("import")); aerr != nil {
 				var pe *pole.Error
 				errors.As(aerr, &pe)
@@ -139,7 +150,15 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 			use(n, line.Link.From)
 			use(n, line.Link.To)
 			use(n, line.Link.Evidence)
-
+		}
+		// Keep what was decoded, while it fits, so the writing passes need not decode again.
+		if held != nil {
+			heldBytes += int64(len(raw))
+			if heldBytes > maxHeldBytes {
+				held = nil
+			} else {
+				held = append(held, il)
+			}
 		}
 		return nil
 	})
@@ -181,7 +200,7 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 	err = s.write(ctx, func(tx *Tx) error {
 		w := &writer{tx: tx, p: p, vocab: vocab, source: source, keys: map[string]string{}, refs: map[string]string{}}
 		w.kinds = map[string]pole.Kind{}
-		im := &importer{w: w, sum: sum, kinds: w.kinds, created: map[string]bool{}, vocab: vocab}
+		im := &importer{w: w, sum: sum, kinds: w.kinds, created: map[string]bool{}, vocab: vocab, held: held}
 		for ref, ri := range earlier {
 			w.refs[ref] = ri.id
 			im.kinds[ri.id] = ri.kind
@@ -328,11 +347,20 @@ type importer struct {
 	created map[string]bool      // ids created by this import (their links cannot exist yet)
 	touched []string
 	errs    []pole.FieldError
-	pending []importLine
+	// held are the decoded lines when the body was small enough to keep; nil means re-read the spool.
+	held []importLine
 }
 
 // pass re-reads the spooled file, handing lines to f in chunks.
 func (im *importer) pass(ctx context.Context, spool *os.File, f func(context.Context, []importLine) error) error {
+	if im.held != nil {
+		for i := 0; i < len(im.held); i += importChunk {
+			if err := f(ctx, im.held[i:min(i+importChunk, len(im.held))]); err != nil {
+				return err
+			}
+		}
+		return nil
+	}
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
 		return err
 	}
@@ -376,8 +404,9 @@ func (im *importer) records(ctx context.Context, chunk []importLine) error {
 			continue
 		}
 		in := il.line.Record
-		flags, _ := pole.ValidateLenient(in.Body, im.vocab, tx.now)
-		il.flags = flags
+		if !il.validated {
+			il.flags, _ = pole.ValidateLenient(in.Body, im.vocab, tx.now)
+		}
 		ins = append(ins, il)
 		refs = append(refs, in.Ref)
 		keys = append(keys, in.Body.Keys()...)
@@ -488,9 +517,11 @@ func (im *importer) shorthands(ctx context.Context, chunk []importLine) error {
 		default:
 			continue
 		}
-		// Normalise again: the line was decoded afresh from the spool.
-		if _, err := pole.ValidateLenient(in.Body, im.vocab, w.tx.now); err != nil {
-			return err
+		if !il.validated {
+			// Normalise again: the line was decoded afresh from the spool.
+			if _, err := pole.ValidateLenient(in.Body, im.vocab, w.tx.now); err != nil {
+				return err
+			}
 		}
 		keys = keys[:0]
 		if p, ok := in.Body.(*pole.Person); ok {
@@ -661,7 +692,7 @@ func (tx *Tx) insertRowsCount(ctx context.Context, table, cols string, width int
 	var total int64
 	for len(args) > 0 {
 		n := min(len(args)/width, per)
-		res, err := tx.exec(ctx, "INSERT INTO "+table+" ("+cols+") VALUES "+placeholders(n, width)+" "+suffix, args[:n*width]...)
+		res, err := tx.execPrepared(ctx, "INSERT INTO "+table+" ("+cols+") VALUES "+placeholders(n, width)+" "+suffix, args[:n*width]...)
 		if err != nil {
 			return total, err
 		}

@@ -191,6 +191,7 @@ type Tx struct {
 
 	// bulk associates an entry with many records without putting them all in its hashed content.
 	bulk     map[*audit.Entry][]string
+	stmts    map[string]*sql.Stmt // prepared statements, closed with the transaction
 	buf      map[string]*rowBuf
 	bufOrder []string
 }

@@ -2,6 +2,7 @@ package ukref
 
 import (
 	"strings"
+	"sync"
 
 	"github.com/nyaruka/phonenumbers"
 )
@@ -14,6 +15,15 @@ const DefaultRegion = "GB"
 // false when a reading exists but the numbering plan does not allocate it (for example Ofcom's
 // drama range 07700 900xxx), which is flagged but never rejected.
 func NormalisePhone(s string) (e164 string, valid, ok bool) {
+	if r, hit := phoneMemo.get(s); hit {
+		return r.e164, r.valid, r.ok
+	}
+	e164, valid, ok = normalisePhone(s)
+	phoneMemo.put(s, phoneResult{e164, valid, ok})
+	return e164, valid, ok
+}
+
+func normalisePhone(s string) (e164 string, valid, ok bool) {
 	s = strings.TrimSpace(s)
 	if s == "" {
 		return "", false, false
@@ -45,4 +55,37 @@ func NationalPhone(e164 string) string {
 		return "0" + e164[3:]
 	}
 	return ""
+}
+
+type phoneResult struct {
+	e164      string
+	valid, ok bool
+}
+
+// phoneMemo remembers recent readings: libphonenumber's validity check runs dozens of regular
+// expressions, and call records name the same numbers over and over. Reading a number is a pure
+// function, so a bounded memo changes nothing but the time.
+var phoneMemo = &memo{m: map[string]phoneResult{}}
+
+type memo struct {
+	mu sync.RWMutex
+	m  map[string]phoneResult
+}
+
+const memoSize = 200000
+
+func (c *memo) get(k string) (phoneResult, bool) {
+	c.mu.RLock()
+	r, ok := c.m[k]
+	c.mu.RUnlock()
+	return r, ok
+}
+
+func (c *memo) put(k string, r phoneResult) {
+	c.mu.Lock()
+	if len(c.m) >= memoSize {
+		c.m = make(map[string]phoneResult, memoSize/4) // start afresh rather than grow without bound
+	}
+	c.m[k] = r
+	c.mu.Unlock()
 }
