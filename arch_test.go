@@ -55,7 +55,7 @@ func TestDependencyRule(t *testing.T) {
 		}
 		if d.IsDir() {
 			name := d.Name()
-			if path != "." && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules" || name == "static" || name == "templates") {
+			if path != "." && (strings.HasPrefix(name, ".") || name == "testdata" || name == "node_modules" || name == "tmp" || name == "static" || name == "templates") {
 				return filepath.SkipDir
 			}
 			return nil

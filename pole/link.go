@@ -21,6 +21,7 @@ type Link struct {
 	CreatedAt time.Time `json:"created_at"`
 	UpdatedAt time.Time `json:"updated_at"`
 	CreatedBy string    `json:"created_by,omitempty"`
+	UpdatedBy string    `json:"updated_by,omitempty"`
 	Deleted   bool      `json:"deleted,omitempty"`
 }
 

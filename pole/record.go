@@ -91,7 +91,9 @@ type Record struct {
 	Access     *Access
 	MergedInto string
 	Deleted    bool
-	Body       Body
+	// UpdatedBy is who made this version.
+	UpdatedBy string
+	Body      Body
 }
 
 // Label describes the record in a few words.
@@ -113,13 +115,14 @@ type envelope struct {
 	Access     *Access   `json:"access,omitempty"`
 	MergedInto string    `json:"merged_into,omitempty"`
 	Deleted    bool      `json:"deleted,omitempty"`
+	UpdatedBy  string    `json:"updated_by,omitempty"`
 	Label      string    `json:"label"`
 }
 
 // MarshalJSON writes the record flat: the envelope fields, then the body's own fields.
 func (r *Record) MarshalJSON() ([]byte, error) {
 	env := envelope{ID: r.ID, Kind: r.Kind, Version: r.Version, CreatedAt: r.CreatedAt.UTC(), UpdatedAt: r.UpdatedAt.UTC(),
-		Refs: r.Refs, Flags: r.Flags, Access: r.Access, MergedInto: r.MergedInto, Deleted: r.Deleted, Label: r.Label()}
+		Refs: r.Refs, Flags: r.Flags, Access: r.Access, MergedInto: r.MergedInto, Deleted: r.Deleted, UpdatedBy: r.UpdatedBy, Label: r.Label()}
 	if env.Refs == nil {
 		env.Refs = []Ref{}
 	}
@@ -167,7 +170,7 @@ func (r *Record) UnmarshalJSON(data []byte) error {
 		return err
 	}
 	*r = Record{ID: env.ID, Kind: env.Kind, Version: env.Version, CreatedAt: env.CreatedAt, UpdatedAt: env.UpdatedAt,
-		Refs: env.Refs, Flags: env.Flags, Access: env.Access, MergedInto: env.MergedInto, Deleted: env.Deleted, Body: body}
+		Refs: env.Refs, Flags: env.Flags, Access: env.Access, MergedInto: env.MergedInto, Deleted: env.Deleted, UpdatedBy: env.UpdatedBy, Body: body}
 	return nil
 }
 

@@ -493,7 +493,7 @@ func (im *importer) replace(ctx context.Context, old *pole.Record, in *pole.Inpu
 	rec.Body, rec.Flags, rec.Access = body, flags, in.Access
 	rec.Version++
 	rec.UpdatedAt = tx.now
-	return true, tx.putRecord(ctx, &rec, im.w.p.Username, false)
+	return true, tx.putRecord(ctx, &rec, im.w.p.Username, old)
 }
 
 // shorthands turns person addresses and phones and event locations into records and links.

@@ -650,9 +650,10 @@ func (s *Store) SplitIncident(ctx context.Context, p *auth.Principal, incidentID
 		if err != nil {
 			return err
 		}
+		oldLink := *l
 		l.Version++
 		l.UpdatedAt, l.Deleted = tx.now, true
-		if err := tx.putLink(ctx, l, false); err != nil {
+		if err := tx.putLink(ctx, l, p.Username, &oldLink); err != nil {
 			return err
 		}
 		if err := tx.flush(ctx); err != nil {
@@ -707,9 +708,10 @@ func (s *Store) JoinIncidents(ctx context.Context, p *auth.Principal, incidentID
 			return err
 		}
 		for _, l := range old {
+			oldLink := *l
 			l.Version++
 			l.UpdatedAt, l.Deleted = tx.now, true
-			if err := tx.putLink(ctx, l, false); err != nil {
+			if err := tx.putLink(ctx, l, p.Username, &oldLink); err != nil {
 				return err
 			}
 			if _, err := w.link(ctx, &pole.Link{From: l.From, To: incidentID, Role: "report_of"}); err != nil {

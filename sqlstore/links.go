@@ -18,22 +18,22 @@ import (
 	"github.com/peel-rms/peel/ukref"
 )
 
-const linkCols = "id, from_id, to_id, role, valid_from, valid_to, vf_text, vt_text, evidence, version, created_at, updated_at, created_by, deleted"
+const linkCols = "id, from_id, to_id, role, valid_from, valid_to, vf_text, vt_text, evidence, version, created_at, updated_at, created_by, deleted, updated_by"
 
 func scanLink(sc scanner) (*pole.Link, error) {
 	var l pole.Link
 	var vf, vt sql.NullInt64
-	var vfText, vtText, evidence sql.NullString
+	var vfText, vtText, evidence, by sql.NullString
 	var created, updated int64
 	var deleted int
-	if err := sc.Scan(&l.ID, &l.From, &l.To, &l.Role, &vf, &vt, &vfText, &vtText, &evidence, &l.Version, &created, &updated, &l.CreatedBy, &deleted); err != nil {
+	if err := sc.Scan(&l.ID, &l.From, &l.To, &l.Role, &vf, &vt, &vfText, &vtText, &evidence, &l.Version, &created, &updated, &l.CreatedBy, &deleted, &by); err != nil {
 		return nil, err
 	}
 	l.ValidFrom = momentFrom(vf, vfText)
 	l.ValidTo = momentFrom(vt, vtText)
 	l.Evidence = evidence.String
 	l.CreatedAt, l.UpdatedAt = fromMicros(created), fromMicros(updated)
-	l.Deleted = deleted != 0
+	l.Deleted, l.UpdatedBy = deleted != 0, by.String
 	return &l, nil
 }
 
@@ -88,7 +88,7 @@ func (w *writer) link(ctx context.Context, l *pole.Link) (created bool, err erro
 	l.ID = NewID()
 	l.Version = 1
 	l.CreatedAt, l.UpdatedAt, l.CreatedBy = tx.now, tx.now, w.p.Username
-	if err := tx.putLink(ctx, l, true); err != nil {
+	if err := tx.putLink(ctx, l, w.p.Username, nil); err != nil {
 		return false, err
 	}
 	w.links()[nk] = l.ID
@@ -103,31 +103,45 @@ func (w *writer) links() map[string]string {
 	return w.linkKeys
 }
 
-func (tx *Tx) putLink(ctx context.Context, l *pole.Link, isNew bool) error {
+// putLink writes a link's current row. For a change, old is the link as it was, kept as a version
+// row (the current version lives in links).
+func (tx *Tx) putLink(ctx context.Context, l *pole.Link, by string, old *pole.Link) error {
+	l.UpdatedBy = by
 	nk := NaturalKey(l.From, l.To, l.Role, l.ValidFrom)
 	row := []any{l.ID, l.From, l.To, l.Role, nullMicros(l.ValidFrom), nullMicros(l.ValidTo), momentText(l.ValidFrom), momentText(l.ValidTo),
-		nullString(l.Evidence), l.Version, micros(l.CreatedAt), micros(l.UpdatedAt), l.CreatedBy, boolInt(l.Deleted), nk}
-	if isNew {
+		nullString(l.Evidence), l.Version, micros(l.CreatedAt), micros(l.UpdatedAt), l.CreatedBy, boolInt(l.Deleted), l.UpdatedBy, nk}
+	if old == nil {
 		if err := tx.bufferRow(ctx, "links", linkCols+", natural_key", row); err != nil {
 			return err
 		}
 	} else {
+		if err := tx.flushTable(ctx, "links"); err != nil {
+			return err
+		}
+		snap, err := json.Marshal(old)
+		if err != nil {
+			return err
+		}
+		oldBy := old.UpdatedBy
+		if oldBy == "" {
+			oldBy = old.CreatedBy
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO link_versions (link_id, version, at, by_user, link) VALUES (?, ?, ?, ?, ?)`,
+			old.ID, old.Version, micros(old.UpdatedAt), oldBy, string(snap)); err != nil {
+			return fmt.Errorf("link version: %w", err)
+		}
 		if _, err := tx.exec(ctx, `UPDATE links SET from_id = ?, to_id = ?, role = ?, valid_from = ?, valid_to = ?, vf_text = ?, vt_text = ?,
-			evidence = ?, version = ?, created_at = ?, updated_at = ?, created_by = ?, deleted = ?, natural_key = ? WHERE id = ?`,
+			evidence = ?, version = ?, created_at = ?, updated_at = ?, created_by = ?, deleted = ?, updated_by = ?, natural_key = ? WHERE id = ?`,
 			append(row[1:], l.ID)...); err != nil {
 			return fmt.Errorf("update link: %w", err)
 		}
-	}
-	snap, err := json.Marshal(l)
-	if err != nil {
-		return err
 	}
 	tx.changes = append(tx.changes, peel.Change{Kind: "link", ID: l.ID})
 	tx.linkEnds = append(tx.linkEnds, l.From, l.To)
 	if slices.Contains(addressRoles, l.Role) || slices.Contains(phoneRoles, l.Role) {
 		tx.touchPerson(l.From)
 	}
-	return tx.bufferRow(ctx, "link_versions", "link_id, version, at, by_user, link", []any{l.ID, l.Version, micros(l.UpdatedAt), l.CreatedBy, string(snap)})
+	return nil
 }
 
 // checkLink validates a link's role, ends and evidence against visible, live records.
@@ -267,7 +281,7 @@ func (s *Store) UpdateLink(ctx context.Context, p *auth.Principal, id string, if
 		}
 		nl.Version++
 		nl.UpdatedAt = tx.now
-		if err := tx.putLink(ctx, &nl, false); err != nil {
+		if err := tx.putLink(ctx, &nl, p.Username, l); err != nil {
 			return err
 		}
 		tx.audit(p, audit.ActionLink, []string{l.From, l.To, l.ID}, "changed: "+nl.Role)
@@ -290,10 +304,11 @@ func (s *Store) DeleteLink(ctx context.Context, p *auth.Principal, id string, if
 		if ifMatch > 0 && ifMatch != l.Version {
 			return pole.Errorf(pole.EPreconditionFailed, "link %s is at version %d, not %d", id, l.Version, ifMatch)
 		}
+		oldLink := *l
 		l.Version++
 		l.UpdatedAt = tx.now
 		l.Deleted = true
-		if err := tx.putLink(ctx, l, false); err != nil {
+		if err := tx.putLink(ctx, l, p.Username, &oldLink); err != nil {
 			return err
 		}
 		tx.audit(p, audit.ActionUnlink, []string{l.From, l.To, l.ID}, l.Role)

@@ -78,9 +78,10 @@ func (s *Store) Merge(ctx context.Context, p *auth.Principal, survivor string, m
 					if nl.To == id {
 						nl.To = survivor
 					}
+					oldLink := *l
 					l.Version++
 					l.UpdatedAt, l.Deleted = tx.now, true
-					if err := tx.putLink(ctx, l, false); err != nil {
+					if err := tx.putLink(ctx, l, p.Username, &oldLink); err != nil {
 						return err
 					}
 					mv := movedLink{Old: l.ID}
@@ -99,9 +100,10 @@ func (s *Store) Merge(ctx context.Context, p *auth.Principal, survivor string, m
 					rec.Moved = append(rec.Moved, mv)
 				}
 			}
+			old := *r
 			r.Version++
 			r.UpdatedAt, r.MergedInto = tx.now, survivor
-			if err := tx.putRecord(ctx, r, p.Username, false); err != nil {
+			if err := tx.putRecord(ctx, r, p.Username, &old); err != nil {
 				return err
 			}
 		}
@@ -168,9 +170,10 @@ func (s *Store) Unmerge(ctx context.Context, p *auth.Principal, mergeID string) 
 					return err
 				}
 				if !l.Deleted {
+					oldLink := *l
 					l.Version++
 					l.UpdatedAt, l.Deleted = tx.now, true
-					if err := tx.putLink(ctx, l, false); err != nil {
+					if err := tx.putLink(ctx, l, p.Username, &oldLink); err != nil {
 						return err
 					}
 				}
@@ -184,9 +187,10 @@ func (s *Store) Unmerge(ctx context.Context, p *auth.Principal, mergeID string) 
 			if err != nil {
 				return err
 			}
+			oldLink := *l
 			l.Version++
 			l.UpdatedAt, l.Deleted = tx.now, false
-			if err := tx.putLink(ctx, l, false); err != nil {
+			if err := tx.putLink(ctx, l, p.Username, &oldLink); err != nil {
 				return mapUnique(err)
 			}
 		}
@@ -198,9 +202,10 @@ func (s *Store) Unmerge(ctx context.Context, p *auth.Principal, mergeID string) 
 			if r.MergedInto != survivor {
 				return pole.Errorf(pole.EConflict, "record %s has changed since the merge (now merged into %q)", id, r.MergedInto)
 			}
+			old := *r
 			r.Version++
 			r.UpdatedAt, r.MergedInto = tx.now, ""
-			if err := tx.putRecord(ctx, r, p.Username, false); err != nil {
+			if err := tx.putRecord(ctx, r, p.Username, &old); err != nil {
 				return err
 			}
 		}

@@ -17,7 +17,7 @@ import (
 	"github.com/peel-rms/peel/search"
 )
 
-const recordCols = "id, kind, version, created_at, updated_at, deleted, merged_into, access, flags, body"
+const recordCols = "id, kind, version, created_at, updated_at, deleted, merged_into, access, flags, body, updated_by"
 
 type scanner interface{ Scan(dest ...any) error }
 
@@ -25,13 +25,13 @@ func scanRecord(sc scanner) (*pole.Record, error) {
 	var r pole.Record
 	var created, updated int64
 	var deleted int
-	var merged, access, flags sql.NullString
+	var merged, access, flags, by sql.NullString
 	var body string
-	if err := sc.Scan(&r.ID, &r.Kind, &r.Version, &created, &updated, &deleted, &merged, &access, &flags, &body); err != nil {
+	if err := sc.Scan(&r.ID, &r.Kind, &r.Version, &created, &updated, &deleted, &merged, &access, &flags, &body, &by); err != nil {
 		return nil, err
 	}
 	r.CreatedAt, r.UpdatedAt = fromMicros(created), fromMicros(updated)
-	r.Deleted, r.MergedInto = deleted != 0, merged.String
+	r.Deleted, r.MergedInto, r.UpdatedBy = deleted != 0, merged.String, by.String
 	if access.String != "" {
 		r.Access = &pole.Access{}
 		if err := json.Unmarshal([]byte(access.String), r.Access); err != nil {
@@ -165,29 +165,56 @@ func recordRow(r *pole.Record) ([]any, error) {
 		}
 	}
 	return []any{r.ID, string(r.Kind), r.Version, micros(r.CreatedAt), micros(r.UpdatedAt), boolInt(r.Deleted),
-		nullString(r.MergedInto), access, flags, string(body), r.Label(), etype, cat, occurred, status, lat, lon}, nil
+		nullString(r.MergedInto), access, flags, string(body), r.Label(), etype, cat, occurred, status, lat, lon, r.UpdatedBy}, nil
 }
 
-const recordInsertCols = "id, kind, version, created_at, updated_at, deleted, merged_into, access, flags, body, label, event_type, category, occurred_at, status, lat, lon"
+const recordInsertCols = "id, kind, version, created_at, updated_at, deleted, merged_into, access, flags, body, label, event_type, category, occurred_at, status, lat, lon, updated_by"
 
-// putRecord writes a record's current row, its version snapshot, and its keys and search terms.
-func (tx *Tx) putRecord(ctx context.Context, r *pole.Record, by string, isNew bool) error {
+// putRecord writes a record's current row and its keys and search terms. For a change, old is the
+// record as it was: it becomes a version row (the current version lives in records), and its keys
+// and terms are removed by value, so neither index needs a second index by record.
+func (tx *Tx) putRecord(ctx context.Context, r *pole.Record, by string, old *pole.Record) error {
+	r.UpdatedBy = by
 	row, err := recordRow(r)
 	if err != nil {
 		return err
 	}
-	if isNew {
+	if old == nil {
 		if err := tx.bufferRow(ctx, "records", recordInsertCols, row); err != nil {
 			return err
 		}
 	} else {
+		if err := tx.flush(ctx); err != nil {
+			return err
+		}
+		snap, err := json.Marshal(old)
+		if err != nil {
+			return err
+		}
+		oldBy := old.UpdatedBy
+		if oldBy == "" {
+			oldBy = by
+		}
+		if _, err := tx.exec(ctx, `INSERT INTO record_versions (record_id, version, at, by_user, record) VALUES (?, ?, ?, ?, ?)`,
+			old.ID, old.Version, micros(old.UpdatedAt), oldBy, string(snap)); err != nil {
+			return fmt.Errorf("record version: %w", err)
+		}
 		if _, err := tx.exec(ctx, `UPDATE records SET version = ?, updated_at = ?, deleted = ?, merged_into = ?, access = ?,
-			flags = ?, body = ?, label = ?, event_type = ?, category = ?, occurred_at = ?, status = ?, lat = ?, lon = ? WHERE id = ?`,
+			flags = ?, body = ?, label = ?, event_type = ?, category = ?, occurred_at = ?, status = ?, lat = ?, lon = ?, updated_by = ? WHERE id = ?`,
 			append(row[2:3], append(row[4:], r.ID)...)...); err != nil {
 			return fmt.Errorf("update record: %w", err)
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM record_keys WHERE record_id = ?`, r.ID); err != nil {
-			return err
+		if !old.Deleted && old.MergedInto == "" {
+			for _, k := range old.Body.Keys() {
+				if _, err := tx.exec(ctx, `DELETE FROM record_keys WHERE key = ? AND record_id = ?`, k, r.ID); err != nil {
+					return err
+				}
+			}
+			for _, t := range search.Terms(old) {
+				if _, err := tx.exec(ctx, `DELETE FROM search_terms WHERE term = ? AND record_id = ?`, t.Term, r.ID); err != nil {
+					return err
+				}
+			}
 		}
 		if ev, ok := r.Body.(*pole.Event); ok && ev.Type == "incident" {
 			// Closing (or deleting) an incident takes it out of repeat-report matching.
@@ -196,20 +223,11 @@ func (tx *Tx) putRecord(ctx context.Context, r *pole.Record, by string, isNew bo
 				return err
 			}
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM search_terms WHERE record_id = ?`, r.ID); err != nil {
-			return err
-		}
 	}
 	if r.Kind == pole.KindPerson {
 		tx.touchPerson(r.ID)
 	}
-	snap, err := json.Marshal(r)
-	if err != nil {
-		return err
-	}
-	if err := tx.bufferRow(ctx, "record_versions", "record_id, version, at, by_user, record", []any{r.ID, r.Version, micros(r.UpdatedAt), by, string(snap)}); err != nil {
-		return err
-	}
+	tx.changes = append(tx.changes, peel.Change{Kind: "record", ID: r.ID, RecordKind: r.Kind})
 	if r.Deleted || r.MergedInto != "" {
 		return nil
 	}
@@ -218,13 +236,23 @@ func (tx *Tx) putRecord(ctx context.Context, r *pole.Record, by string, isNew bo
 			return err
 		}
 	}
-	for _, t := range search.Terms(r) {
-		if err := tx.bufferRow(ctx, "search_terms", "term, record_id, field", []any{t.Term, r.ID, t.Field}); err != nil {
+	for _, t := range uniqueTerms(search.Terms(r)) {
+		if err := tx.bufferRow(ctx, "search_terms", "term, record_id", []any{t, r.ID}); err != nil {
 			return err
 		}
 	}
-	tx.changes = append(tx.changes, peel.Change{Kind: "record", ID: r.ID, RecordKind: r.Kind})
 	return nil
+}
+
+// uniqueTerms drops the field names: the index holds each term of a record once.
+func uniqueTerms(ts []search.Term) []string {
+	out := make([]string, 0, len(ts))
+	for i, t := range ts {
+		if i == 0 || t.Term != ts[i-1].Term {
+			out = append(out, t.Term)
+		}
+	}
+	return out
 }
 
 // bufferRow queues a row for a multi-row insert; buffers flush when full and before commit.
@@ -303,6 +331,10 @@ func (s *Store) Get(ctx context.Context, p *auth.Principal, id string, opts peel
 }
 
 func (s *Store) version(ctx context.Context, q querier, cur *pole.Record, opts peel.GetOptions) (*pole.Record, error) {
+	// The current version lives in records; record_versions holds the ones it replaced.
+	if opts.Version == cur.Version || (opts.Version == 0 && opts.AsAt != nil && !cur.UpdatedAt.After(*opts.AsAt)) {
+		return cur, nil
+	}
 	var snap string
 	var err error
 	if opts.Version > 0 {
@@ -364,6 +396,7 @@ func (s *Store) History(ctx context.Context, p *auth.Principal, id string) ([]pe
 	if err := rows.Err(); err != nil {
 		return nil, err
 	}
+	out = append(out, peel.Version{Version: cur.Version, At: cur.UpdatedAt, By: cur.UpdatedBy, Record: cur})
 	if err := s.Consult(ctx, p, audit.ActionView, []string{id}, "history"); err != nil {
 		return nil, err
 	}
@@ -569,7 +602,7 @@ func (w *writer) upsertNew(ctx context.Context, in *pole.Input, flags []pole.Fla
 		rec.Refs = []pole.Ref{{Source: w.source, Ref: in.Ref}}
 	}
 	pole.FillMarkerDefaults(body, nil, w.p.Username, rec.ID, tx.now)
-	if err := tx.putRecord(ctx, rec, w.p.Username, true); err != nil {
+	if err := tx.putRecord(ctx, rec, w.p.Username, nil); err != nil {
 		return nil, false, err
 	}
 	for _, k := range keys {
@@ -679,10 +712,11 @@ func (s *Store) Delete(ctx context.Context, p *auth.Principal, id string, ifMatc
 		if ifMatch > 0 && ifMatch != r.Version {
 			return pole.Errorf(pole.EPreconditionFailed, "record %s is at version %d, not %d", id, r.Version, ifMatch)
 		}
+		old := *r
 		r.Version++
 		r.UpdatedAt = tx.now
 		r.Deleted = true
-		if err := tx.putRecord(ctx, r, p.Username, false); err != nil {
+		if err := tx.putRecord(ctx, r, p.Username, &old); err != nil {
 			return err
 		}
 		tx.audit(p, audit.ActionDelete, []string{id}, "")
@@ -753,6 +787,7 @@ func (s *Store) Update(ctx context.Context, p *auth.Principal, id string, ifMatc
 		if verr != nil {
 			return verr
 		}
+		old := *r
 		if accessChanged {
 			if err := checkAccess(access, p); err != nil {
 				return err
@@ -768,7 +803,7 @@ func (s *Store) Update(ctx context.Context, p *auth.Principal, id string, ifMatc
 		r.Body, r.Flags = in.Body, flags
 		r.Version++
 		r.UpdatedAt = tx.now
-		if err := tx.putRecord(ctx, r, p.Username, false); err != nil {
+		if err := tx.putRecord(ctx, r, p.Username, &old); err != nil {
 			return err
 		}
 		if err := tx.flush(ctx); err != nil {

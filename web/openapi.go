@@ -195,6 +195,7 @@ func (g schemaGen) recordComponents(comps map[string]any) {
 		"flags":       map[string]any{"type": "array", "items": g.of(reflect.TypeFor[pole.Flag]())},
 		"access":      g.of(reflect.TypeFor[pole.Access]()),
 		"merged_into": map[string]any{"type": "string"}, "deleted": map[string]any{"type": "boolean"}, "label": map[string]any{"type": "string"},
+		"updated_by": map[string]any{"type": "string"},
 	}
 	envRequired := []string{"id", "kind", "version", "created_at", "updated_at", "refs", "flags", "label"}
 	var kinds, kindsLinks, inputs []any

@@ -17,7 +17,8 @@ CREATE TABLE records (
     occurred_at BIGINT,
     status      TEXT,
     lat         DOUBLE PRECISION,
-    lon         DOUBLE PRECISION
+    lon         DOUBLE PRECISION,
+    updated_by  TEXT
 );
 CREATE INDEX records_kind ON records (kind, id);
 CREATE INDEX records_events ON records (event_type, occurred_at) WHERE kind = 'event';
@@ -46,15 +47,12 @@ CREATE TABLE record_keys (
     record_id TEXT NOT NULL,
     PRIMARY KEY (key, record_id)
 );
-CREATE INDEX record_keys_record ON record_keys (record_id);
 
 CREATE TABLE search_terms (
     term      TEXT COLLATE "C" NOT NULL,
     record_id TEXT NOT NULL,
-    field     TEXT NOT NULL,
-    PRIMARY KEY (term, record_id, field)
+    PRIMARY KEY (term, record_id)
 );
-CREATE INDEX search_terms_record ON search_terms (record_id);
 
 CREATE TABLE links (
     id         TEXT PRIMARY KEY,
@@ -71,6 +69,7 @@ CREATE TABLE links (
     updated_at BIGINT NOT NULL,
     created_by TEXT NOT NULL,
     deleted    BIGINT NOT NULL DEFAULT 0,
+    updated_by TEXT,
     natural_key TEXT NOT NULL
 );
 CREATE INDEX links_from ON links (from_id, role) WHERE deleted = 0;
