@@ -311,28 +311,42 @@ func (s *Store) lookupRefs(ctx context.Context, q querier, p *auth.Principal, so
 		for _, r := range chunk {
 			args = append(args, r)
 		}
-		rows, err := q.query(ctx, `SELECT f.ref, r.id, r.kind, r.access, r.merged_into FROM refs f JOIN records r ON r.id = f.record_id
-			WHERE f.source = ? AND f.ref IN (`+inList(len(chunk))+`) AND r.deleted = 0`, args...)
+		// Two lookups by index rather than a join, so the plan stays right while a young database's
+		// statistics still describe empty tables.
+		rows, err := q.query(ctx, `SELECT ref, record_id FROM refs WHERE source = ? AND ref IN (`+inList(len(chunk))+`)`, args...)
 		if err != nil {
 			return nil, fmt.Errorf("lookup refs: %w", err)
 		}
+		byRef := map[string]string{}
+		var ids []string
 		for rows.Next() {
-			var ref, id, kind string
-			var access, merged sql.NullString
-			if err := rows.Scan(&ref, &id, &kind, &access, &merged); err != nil {
+			var ref, id string
+			if err := rows.Scan(&ref, &id); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			if merged.String != "" {
-				id = merged.String
-			}
-			if canSeeRaw(p, access.String) {
-				out[ref] = refInfo{id: id, kind: pole.Kind(kind)}
-			}
+			byRef[ref] = id
+			ids = append(ids, id)
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
 			return nil, err
+		}
+		states, err := s.recordStates(ctx, q, ids)
+		if err != nil {
+			return nil, err
+		}
+		for ref, id := range byRef {
+			st, ok := states[id]
+			if !ok || st.deleted {
+				continue
+			}
+			if st.mergedInto != "" {
+				id = st.mergedInto
+			}
+			if canSeeRaw(p, st.access) {
+				out[ref] = refInfo{id: id, kind: st.kind}
+			}
 		}
 	}
 	return out, nil
@@ -661,26 +675,15 @@ func (w *writer) prefetchKeys(ctx context.Context, keys []string) error {
 			args[i] = k
 			w.missKeys[k] = true
 		}
-		rows, err := w.tx.query(ctx, `SELECT k.key, r.id, r.access FROM record_keys k JOIN records r ON r.id = k.record_id
-			WHERE k.key IN (`+inList(len(chunk))+`) AND r.deleted = 0 AND r.merged_into IS NULL ORDER BY r.id`, args...)
+		found, err := w.tx.s.keysToLive(ctx, w.tx, w.p, args)
 		if err != nil {
-			return fmt.Errorf("prefetch keys: %w", err)
+			return err
 		}
-		for rows.Next() {
-			var key, id string
-			var access sql.NullString
-			if err := rows.Scan(&key, &id, &access); err != nil {
-				rows.Close()
-				return err
-			}
-			if _, done := w.keys[key]; !done && canSeeRaw(w.p, access.String) {
+		for key, id := range found {
+			if _, done := w.keys[key]; !done {
 				w.keys[key] = id
 				delete(w.missKeys, key)
 			}
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return err
 		}
 	}
 	return nil
@@ -701,4 +704,85 @@ func (tx *Tx) insertRowsCount(ctx context.Context, table, cols string, width int
 		args = args[n*width:]
 	}
 	return total, nil
+}
+
+// recordState is what access checks need of a record.
+type recordState struct {
+	kind       pole.Kind
+	access     string
+	deleted    bool
+	mergedInto string
+}
+
+// recordStates reads the kind, access and state of records by id.
+func (s *Store) recordStates(ctx context.Context, q querier, ids []string) (map[string]recordState, error) {
+	out := make(map[string]recordState, len(ids))
+	ids = uniq(ids)
+	for len(ids) > 0 {
+		n := min(len(ids), importChunk)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		ids = ids[n:]
+		rows, err := q.query(ctx, `SELECT id, kind, access, deleted, merged_into FROM records WHERE id IN (`+inList(n)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, kind string
+			var access, merged sql.NullString
+			var deleted int
+			if err := rows.Scan(&id, &kind, &access, &deleted, &merged); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			out[id] = recordState{kind: pole.Kind(kind), access: access.String, deleted: deleted != 0, mergedInto: merged.String}
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
+}
+
+// keysToLive resolves exact keys (given as query arguments) to the live, visible records holding
+// them, by index lookups rather than a join.
+func (s *Store) keysToLive(ctx context.Context, q querier, p *auth.Principal, keys []any) (map[string]string, error) {
+	rows, err := q.query(ctx, `SELECT key, record_id FROM record_keys WHERE key IN (`+inList(len(keys))+`) ORDER BY record_id`, keys...)
+	if err != nil {
+		return nil, fmt.Errorf("resolve keys: %w", err)
+	}
+	type kr struct{ key, id string }
+	var found []kr
+	var ids []string
+	for rows.Next() {
+		var x kr
+		if err := rows.Scan(&x.key, &x.id); err != nil {
+			rows.Close()
+			return nil, err
+		}
+		found = append(found, x)
+		ids = append(ids, x.id)
+	}
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	states, err := s.recordStates(ctx, q, ids)
+	if err != nil {
+		return nil, err
+	}
+	out := map[string]string{}
+	for _, x := range found {
+		st, ok := states[x.id]
+		if !ok || st.deleted || st.mergedInto != "" || !canSeeRaw(p, st.access) {
+			continue
+		}
+		if _, done := out[x.key]; !done {
+			out[x.key] = x.id
+		}
+	}
+	return out, nil
 }

@@ -526,26 +526,8 @@ func (w *writer) resolveKeys(ctx context.Context, keys []string) (string, error)
 	for i, k := range keys {
 		args[i] = k
 	}
-	rows, err := w.tx.query(ctx, `SELECT k.key, r.id, r.access FROM record_keys k JOIN records r ON r.id = k.record_id
-		WHERE k.key IN (`+inList(len(keys))+`) AND r.deleted = 0 AND r.merged_into IS NULL`, args...)
+	found, err := w.tx.s.keysToLive(ctx, w.tx, w.p, args)
 	if err != nil {
-		return "", fmt.Errorf("resolve keys: %w", err)
-	}
-	defer rows.Close()
-	found := map[string]string{}
-	for rows.Next() {
-		var key, id string
-		var access sql.NullString
-		if err := rows.Scan(&key, &id, &access); err != nil {
-			return "", err
-		}
-		if canSeeRaw(w.p, access.String) {
-			if _, dup := found[key]; !dup {
-				found[key] = id
-			}
-		}
-	}
-	if err := rows.Err(); err != nil {
 		return "", err
 	}
 	for _, k := range keys {
