@@ -37,6 +37,8 @@ const (
 	pSerial   = "s:"
 	pRef      = "r:" // force reference
 	pWord     = "w:" // other words: address, town, make, model, summary, type
+	pPair     = "nn:" // a given name and a family name together: "john|smith"
+	pPhPair   = "pp:" // their Double Metaphone codes together
 )
 
 // maxWords bounds the free-text words indexed per record.
@@ -74,13 +76,29 @@ func Terms(r *pole.Record) []Term {
 			}
 		}
 	}
+	addPairs := func(given, family, field string) {
+		gs := strings.Fields(match.NormaliseName(given))
+		if len(gs) == 0 {
+			return
+		}
+		g := gs[0]
+		gp, _ := match.DoubleMetaphone(g)
+		for _, f := range strings.Fields(match.NormaliseName(family)) {
+			add(pPair+g+"|"+f, field)
+			if fp, _ := match.DoubleMetaphone(f); gp != "" && fp != "" {
+				add(pPhPair+gp+"|"+fp, field)
+			}
+		}
+	}
 	switch b := r.Body.(type) {
 	case *pole.Person:
 		addName(b.FamilyName, "family_name")
 		addName(b.GivenNames, "given_names")
+		addPairs(b.GivenNames, b.FamilyName, "name")
 		for _, a := range b.Aliases {
 			addName(a.FamilyName, "aliases")
 			addName(a.GivenNames, "aliases")
+			addPairs(a.GivenNames, a.FamilyName, "aliases")
 		}
 		if b.DOB != "" {
 			add(pDOB+b.DOB, "dob")
@@ -155,13 +173,28 @@ func compact(s string) string {
 	return strings.ToUpper(strings.Join(strings.Fields(s), ""))
 }
 
+// Stages of a search, run in order until one answers well enough: a typed identifier found
+// exactly ends the search at once; a name found as given and family name together needs no
+// broader probing; prefixes and words come next; a loose fallback last.
+const (
+	StageIdentifier = iota // whole identifiers: VRM, number, postcode, serial, reference...
+	StagePair              // given and family name together
+	StageExact             // each token exactly, and phonetically
+	StagePrefix            // each token as the start of a longer value, and as a word
+	StageFuzzy             // the first letters of long names, for misspellings at the end
+	Stages
+)
+
 // Probe is one index lookup: an exact term, or every term starting with it.
 type Probe struct {
 	Term   string
 	Prefix bool
 	// Token is the query token (index into Query.Tokens) the probe serves; -1 for the whole query.
-	Token  int
+	Token int
+	// Pair is a second token the probe serves (name pairs), or -1.
+	Pair   int
 	Weight float64
+	Stage  int
 }
 
 // Query is a parsed search: its tokens and the probes that find candidates for them.
@@ -180,62 +213,99 @@ func Parse(q string) Query {
 		toks = toks[:8]
 	}
 	out.Tokens = toks
+	stage := StageIdentifier
 	probe := func(term string, prefix bool, tok int, w float64) {
-		out.Probes = append(out.Probes, Probe{Term: term, Prefix: prefix, Token: tok, Weight: w})
+		out.Probes = append(out.Probes, Probe{Term: term, Prefix: prefix, Token: tok, Pair: -1, Weight: w, Stage: stage})
 	}
-	// Whole-query readings: a VRM, number, postcode or reference typed with spaces.
-	whole := compact(q)
-	if len(whole) >= 2 && len(toks) > 1 {
-		wholeProbes(whole, -1, probe)
+	// Identifiers typed whole (with or without spaces), and each token read as one.
+	if whole := compact(q); len(whole) >= 2 && len(toks) > 1 {
+		idProbes(whole, -1, probe)
 	}
 	for i, t := range toks {
-		up := strings.ToUpper(t)
-		probe(pName+t, false, i, 1)
-		if len(t) >= 2 {
-			probe(pName+t, true, i, 0.8)
+		idProbes(strings.ToUpper(t), i, probe)
+	}
+	stage = StagePair
+	for i, a := range toks {
+		for j, b := range toks {
+			if i == j || isDigits(a) || isDigits(b) || len(a) < 2 || len(b) < 2 {
+				continue
+			}
+			out.Probes = append(out.Probes, Probe{Term: pPair + a + "|" + b, Token: i, Pair: j, Weight: 1, Stage: StagePair})
+			pa, _ := match.DoubleMetaphone(a)
+			pb, _ := match.DoubleMetaphone(b)
+			if pa != "" && pb != "" {
+				out.Probes = append(out.Probes, Probe{Term: pPhPair + pa + "|" + pb, Token: i, Pair: j, Weight: 0.75, Stage: StagePair})
+			}
 		}
+	}
+	stage = StageExact
+	for i, t := range toks {
+		probe(pName+t, false, i, 1)
 		if p, a := match.DoubleMetaphone(t); p != "" && !isDigits(t) {
 			probe(pPhonetic+p, false, i, 0.7)
 			if a != "" && a != p {
 				probe(pPhonetic+a, false, i, 0.65)
 			}
 		}
+		if d, err := ukref.ParsePartialDate(t); err == nil && len(t) >= 7 {
+			probe(pDOB+d.String(), len(t) < 10, i, 1)
+		}
 		probe(pWord+t, false, i, 0.6)
+	}
+	stage = StagePrefix
+	if whole := compact(q); len(whole) >= 3 && len(toks) > 1 {
+		partialProbes(whole, -1, probe)
+	}
+	for i, t := range toks {
+		if len(t) >= 2 {
+			probe(pName+t, true, i, 0.8)
+		}
 		if len(t) >= 3 {
 			probe(pWord+t, true, i, 0.5)
 		}
-		wholeProbes(up, i, probe)
-		if d, err := ukref.ParsePartialDate(t); err == nil && len(t) >= 7 {
-			probe(pDOB+d.String(), len(t) < 10, i, 1)
+		partialProbes(strings.ToUpper(t), i, probe)
+	}
+	stage = StageFuzzy
+	for i, t := range toks {
+		if len(t) >= 5 && !isDigits(t) {
+			probe(pName+t[:3], true, i, 0.45)
 		}
 	}
 	return out
 }
 
-// wholeProbes adds the probes for an identifier-like value (VRM, number, postcode, serial...).
-func wholeProbes(v string, tok int, probe func(string, bool, int, float64)) {
-	hasDigit := strings.ContainsAny(v, "0123456789")
-	if len(v) >= 2 && hasDigit {
-		vrm, _ := ukref.NormaliseVRM(v)
-		probe(pVRM+vrm, false, tok, 1)
-		if len(vrm) >= 3 {
-			probe(pVRM+vrm, true, tok, 0.85)
-			probe(pVRMRev+reverse(vrm), true, tok, 0.8)
-		}
-		probe(pPostcode+v, false, tok, 1)
-		if len(v) >= 3 {
-			probe(pPostcode+v, true, tok, 0.8)
-		}
-		probe(pSerial+pole.NormaliseSerial(v), false, tok, 1)
-		probe(pIdent+match.NormaliseIdentifier(v), false, tok, 1)
-		probe(pRef+strings.ToLower(v), false, tok, 1)
-		probe(pVIN+v, false, tok, 1)
-		probe(pUPRN+v, false, tok, 1)
+// idProbes adds the exact probes for an identifier-like value (VRM, number, postcode, serial...).
+func idProbes(v string, tok int, probe func(string, bool, int, float64)) {
+	if len(v) < 2 || !strings.ContainsAny(v, "0123456789") {
+		return
 	}
-	if d := ukref.PhoneDigits(v); len(d) >= 4 && len(d) >= len(v)-2 {
-		if e, _, ok := ukref.NormalisePhone(v); ok && len(d) >= 9 {
+	vrm, _ := ukref.NormaliseVRM(v)
+	probe(pVRM+vrm, false, tok, 1)
+	probe(pPostcode+v, false, tok, 1)
+	probe(pSerial+pole.NormaliseSerial(v), false, tok, 1)
+	probe(pIdent+match.NormaliseIdentifier(v), false, tok, 1)
+	probe(pRef+strings.ToLower(v), false, tok, 1)
+	probe(pVIN+v, false, tok, 1)
+	probe(pUPRN+v, false, tok, 1)
+	if d := ukref.PhoneDigits(v); len(d) >= 9 && len(d) >= len(v)-2 {
+		if e, _, ok := ukref.NormalisePhone(v); ok {
 			probe(pTel+ukref.PhoneDigits(e), false, tok, 1)
 		}
+		probe(pTel+d, false, tok, 1)
+	}
+}
+
+// partialProbes adds the prefix and suffix probes for part of an identifier: the start of a VRM
+// or postcode, the start or the last digits of a number.
+func partialProbes(v string, tok int, probe func(string, bool, int, float64)) {
+	if len(v) < 3 || !strings.ContainsAny(v, "0123456789") {
+		return
+	}
+	vrm, _ := ukref.NormaliseVRM(v)
+	probe(pVRM+vrm, true, tok, 0.85)
+	probe(pVRMRev+reverse(vrm), true, tok, 0.8)
+	probe(pPostcode+v, true, tok, 0.8)
+	if d := ukref.PhoneDigits(v); len(d) >= 4 && len(d) >= len(v)-2 {
 		probe(pTel+d, true, tok, 0.85)
 		probe(pTelRev+reverse(d), true, tok, 0.8)
 	}
@@ -261,6 +331,7 @@ type Hit struct {
 type Ranked struct {
 	RecordID string
 	Score    float64
+	Full     bool // every token (or the whole query) matched
 }
 
 // Rank scores candidates: each query token counts its best hit; records matching every token come
@@ -276,10 +347,6 @@ func Rank(q Query, hits []Hit) []Ranked {
 	for _, h := range hits {
 		pr := q.Probes[h.Probe]
 		w := pr.Weight
-		if pr.Token >= 0 && strings.HasPrefix(h.Term, pPhonetic) {
-			// Phonetic codes match loosely; the JW of the token against the record's names refines it later.
-			w = pr.Weight
-		}
 		if pr.Prefix && len(h.Term) > len(pr.Term) {
 			// Prefer closer completions: "AB12" ranks AB12CDE above AB12CDEFGH.
 			w *= 0.85 + 0.15*float64(len(pr.Term))/float64(len(h.Term))
@@ -294,6 +361,9 @@ func Rank(q Query, hits []Hit) []Ranked {
 			best[h.RecordID] = b
 		}
 		b[pr.Token] = max(b[pr.Token], w)
+		if pr.Pair >= 0 {
+			b[pr.Pair] = max(b[pr.Pair], w)
+		}
 	}
 	out := make([]Ranked, 0, len(best)+len(whole))
 	for id, b := range best {
@@ -305,21 +375,33 @@ func Rank(q Query, hits []Hit) []Ranked {
 			}
 		}
 		score := sum / float64(n)
-		if matched < n {
+		full := matched == n
+		if !full {
 			score *= 0.6 // partial matches rank below full ones
 		}
 		if w := whole[id]; w > score {
-			score = w
+			score, full = w, true
 		}
-		out = append(out, Ranked{RecordID: id, Score: score})
+		out = append(out, Ranked{RecordID: id, Score: score, Full: full})
 	}
 	for id, w := range whole {
 		if _, ok := best[id]; !ok {
-			out = append(out, Ranked{RecordID: id, Score: w})
+			out = append(out, Ranked{RecordID: id, Score: w, Full: true})
 		}
 	}
 	sortRanked(out)
 	return out
+}
+
+// FullMatches counts the ranked candidates that matched every token (or the whole query).
+func FullMatches(rs []Ranked) int {
+	n := 0
+	for _, r := range rs {
+		if r.Full {
+			n++
+		}
+	}
+	return n
 }
 
 func sortRanked(rs []Ranked) {

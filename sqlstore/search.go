@@ -13,8 +13,42 @@ import (
 	"github.com/peel-rms/peel/search"
 )
 
-// probeLimit bounds the rows one probe may return, so a one-letter prefix cannot scan the index.
-const probeLimit = 2000
+// Probe limits bound the rows one probe may return, so a common name or a short prefix cannot
+// scan the index.
+const (
+	exactProbeLimit  = 400
+	prefixProbeLimit = 300
+)
+
+// probe runs the probes idx of q as one query.
+func (s *Store) probe(ctx context.Context, rd querier, q search.Query, idx []int) ([]search.Hit, error) {
+	var parts []string
+	var args []any
+	for _, i := range idx {
+		pr := q.Probes[i]
+		if pr.Prefix {
+			parts = append(parts, fmt.Sprintf("SELECT * FROM (SELECT record_id, term, %d AS probe FROM search_terms WHERE term >= ? AND term < ? LIMIT %d) p%d", i, prefixProbeLimit, i))
+			args = append(args, pr.Term, pr.Term+"\U0010FFFF")
+		} else {
+			parts = append(parts, fmt.Sprintf("SELECT * FROM (SELECT record_id, term, %d AS probe FROM search_terms WHERE term = ? LIMIT %d) p%d", i, exactProbeLimit, i))
+			args = append(args, pr.Term)
+		}
+	}
+	rows, err := rd.query(ctx, strings.Join(parts, " UNION ALL "), args...)
+	if err != nil {
+		return nil, fmt.Errorf("search: %w", err)
+	}
+	defer rows.Close()
+	var hits []search.Hit
+	for rows.Next() {
+		var h search.Hit
+		if err := rows.Scan(&h.RecordID, &h.Term, &h.Probe); err != nil {
+			return nil, err
+		}
+		hits = append(hits, h)
+	}
+	return hits, rows.Err()
+}
 
 // Search runs one search across every kind and returns the best results the principal may see.
 // Every result shown is logged as a consultation.
@@ -28,36 +62,31 @@ func (s *Store) Search(ctx context.Context, p *auth.Principal, text string, kind
 	q := search.Parse(text)
 	rd := &reader{s: s, db: s.r}
 	var hits []search.Hit
-	if len(q.Probes) > 0 {
-		var parts []string
-		var args []any
+	var ranked []search.Ranked
+	for stage := range search.Stages {
+		var idx []int
 		for i, pr := range q.Probes {
-			if pr.Prefix {
-				parts = append(parts, fmt.Sprintf("SELECT * FROM (SELECT record_id, term, %d AS probe FROM search_terms WHERE term >= ? AND term < ? LIMIT %d) p%d", i, probeLimit, i))
-				args = append(args, pr.Term, pr.Term+"\U0010FFFF")
-			} else {
-				parts = append(parts, fmt.Sprintf("SELECT * FROM (SELECT record_id, term, %d AS probe FROM search_terms WHERE term = ? LIMIT %d) p%d", i, probeLimit, i))
-				args = append(args, pr.Term)
+			if pr.Stage == stage {
+				idx = append(idx, i)
 			}
 		}
-		rows, err := rd.query(ctx, strings.Join(parts, " UNION ALL "), args...)
+		if len(idx) == 0 {
+			continue
+		}
+		got, err := s.probe(ctx, rd, q, idx)
 		if err != nil {
-			return nil, fmt.Errorf("search: %w", err)
-		}
-		for rows.Next() {
-			var h search.Hit
-			if err := rows.Scan(&h.RecordID, &h.Term, &h.Probe); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			hits = append(hits, h)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
 			return nil, err
 		}
+		hits = append(hits, got...)
+		ranked = search.Rank(q, hits)
+		full := search.FullMatches(ranked)
+		// An identifier found exactly answers the search, as does a given and family name found
+		// together; single names stop once enough full matches are in hand; the loose fallback
+		// only runs when nothing at all was found.
+		if (stage == search.StageIdentifier && len(got) > 0) || (stage == search.StagePair && full > 0) || full >= limit || (stage == search.StagePrefix && len(ranked) > 0) {
+			break
+		}
 	}
-	ranked := search.Rank(q, hits)
 	// Exact references and ids come first.
 	var exact []string
 	if text != "" {
