@@ -35,8 +35,8 @@ const (
 	pPostcode = "pc:" // postcode without spaces
 	pUPRN     = "u:"
 	pSerial   = "s:"
-	pRef      = "r:" // force reference
-	pWord     = "w:" // other words: address, town, make, model, summary, type
+	pRef      = "r:"  // force reference
+	pWord     = "w:"  // other words: address, town, make, model, summary, type
 	pPair     = "nn:" // a given name and a family name together: "john|smith"
 	pPhPair   = "pp:" // their Double Metaphone codes together
 )
