@@ -315,3 +315,7 @@ func boolInt(b bool) int {
 func isNoRows(err error) bool { return errors.Is(err, sql.ErrNoRows) }
 
 var _ peel.Store = (*Store)(nil)
+
+// Rebind rewrites ? placeholders for the store's dialect, for benchmarks and tools that send SQL
+// of their own.
+func (s *Store) Rebind(query string) string { return s.q(query) }
