@@ -27,7 +27,7 @@ const (
 	// perKeyLimit bounds the people one blocking key may bring in, so a hub cannot explode a search.
 	perKeyLimit = 300
 	// maxCandidates bounds the people compared per search, those sharing the most keys first.
-	maxCandidates = 1000
+	maxCandidates = 300
 	// minTrainPeople is the smallest population the model is trained on; below it the default
 	// model is used, as expectation maximisation is unstable on a handful of records.
 	minTrainPeople = 500
@@ -124,17 +124,17 @@ func (s *Store) personCandidates(ctx context.Context, q querier, p *auth.Princip
 	if len(ids) > maxCandidates {
 		ids = ids[:maxCandidates]
 	}
-	visible, err := s.loadVisible(ctx, q, p, ids)
+	states, err := s.recordStates(ctx, q, ids)
 	if err != nil {
 		return nil, err
 	}
 	var seen []string
 	for _, id := range ids {
-		if visible[id] != nil {
+		if st, ok := states[id]; ok && !st.deleted && st.mergedInto == "" && canSeeRaw(p, st.access) {
 			seen = append(seen, id)
 		}
 	}
-	feats, err := s.personFeatures(ctx, q, seen)
+	feats, err := s.storedFeatures(ctx, q, seen)
 	if err != nil {
 		return nil, err
 	}
@@ -153,16 +153,28 @@ func (s *Store) personCandidates(ctx context.Context, q querier, p *auth.Princip
 		if res.Probability < minProb {
 			continue
 		}
-		r := visible[id]
-		refs := r.Refs
-		if refs == nil {
-			refs = []pole.Ref{}
-		}
-		out = append(out, peel.MatchCandidate{ID: id, Score: round3(res.Score), Probability: round3(res.Probability), Reasons: res.Reasons, Label: r.Label(), Refs: refs})
+		out = append(out, peel.MatchCandidate{ID: id, Score: round3(res.Score), Probability: round3(res.Probability), Reasons: res.Reasons})
 	}
 	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
 	if limit > 0 && len(out) > limit {
 		out = out[:limit]
+	}
+	// Labels and refs for the few shown.
+	var shown []string
+	for _, c := range out {
+		shown = append(shown, c.ID)
+	}
+	recs, err := loadRecords(ctx, q, s.dialect.MaxParams, shown)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		if r := recs[out[i].ID]; r != nil {
+			out[i].Label, out[i].Refs = r.Label(), r.Refs
+		}
+		if out[i].Refs == nil {
+			out[i].Refs = []pole.Ref{}
+		}
 	}
 	return out, nil
 }
@@ -246,7 +258,7 @@ func (s *Store) allPeople(ctx context.Context) ([]match.Person, error) {
 		after = ids[len(ids)-1]
 		for len(ids) > 0 {
 			n := min(len(ids), 500)
-			feats, err := s.personFeatures(ctx, rd, ids[:n])
+			feats, err := s.storedFeatures(ctx, rd, ids[:n])
 			if err != nil {
 				return nil, err
 			}
@@ -542,7 +554,7 @@ func (s *Store) GroupDetail(ctx context.Context, p *auth.Principal, groupID stri
 	if len(ids) < 2 {
 		return nil, pole.NotFound("duplicate group", groupID)
 	}
-	feats, err := s.personFeatures(ctx, rd, ids)
+	feats, err := s.storedFeatures(ctx, rd, ids)
 	if err != nil {
 		return nil, err
 	}

@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 
 	"github.com/peel-rms/peel/match"
@@ -114,14 +115,25 @@ func (tx *Tx) refreshPersonKeys(ctx context.Context) error {
 		if _, err := tx.exec(ctx, `DELETE FROM person_keys WHERE person_id IN (`+inList(n)+`)`, args...); err != nil {
 			return fmt.Errorf("person keys: %w", err)
 		}
-		var rows []any
+		if _, err := tx.exec(ctx, `DELETE FROM person_features WHERE person_id IN (`+inList(n)+`)`, args...); err != nil {
+			return fmt.Errorf("person features: %w", err)
+		}
+		var rows, frows []any
 		for id, mp := range feats {
 			for _, k := range match.Keys(mp) {
 				rows = append(rows, k, id)
 			}
+			b, err := json.Marshal(mp)
+			if err != nil {
+				return err
+			}
+			frows = append(frows, id, string(b))
 		}
 		if err := tx.insertRows(ctx, "person_keys", "key, person_id", 2, rows, ""); err != nil {
 			return fmt.Errorf("person keys: %w", err)
+		}
+		if err := tx.insertRows(ctx, "person_features", "person_id, features", 2, frows, ""); err != nil {
+			return fmt.Errorf("person features: %w", err)
 		}
 	}
 	return nil
@@ -135,4 +147,39 @@ func (tx *Tx) touchPerson(ids ...string) {
 	for _, id := range ids {
 		tx.persons[id] = true
 	}
+}
+
+// storedFeatures reads what matching sees of people from person_features.
+func (s *Store) storedFeatures(ctx context.Context, q querier, ids []string) (map[string]*match.Person, error) {
+	out := make(map[string]*match.Person, len(ids))
+	for len(ids) > 0 {
+		n := min(len(ids), 500)
+		args := make([]any, n)
+		for i, id := range ids[:n] {
+			args[i] = id
+		}
+		ids = ids[n:]
+		rows, err := q.query(ctx, `SELECT person_id, features FROM person_features WHERE person_id IN (`+inList(n)+`)`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id, f string
+			if err := rows.Scan(&id, &f); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			var mp match.Person
+			if err := json.Unmarshal([]byte(f), &mp); err != nil {
+				rows.Close()
+				return nil, fmt.Errorf("person %s features: %w", id, err)
+			}
+			out[id] = &mp
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	return out, nil
 }

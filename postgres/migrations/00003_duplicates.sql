@@ -6,6 +6,12 @@ CREATE TABLE person_keys (
     PRIMARY KEY (key, person_id)
 );
 CREATE INDEX person_keys_person ON person_keys (person_id);
+-- What matching sees of each live person (names, date of birth, identifiers, linked addresses and
+-- numbers), kept with the keys so a match reads one row per candidate.
+CREATE TABLE person_features (
+    person_id TEXT PRIMARY KEY,
+    features  TEXT NOT NULL
+);
 
 -- The person-matching model trained on the force's own data by the last dedupe run.
 CREATE TABLE match_models (
@@ -60,4 +66,4 @@ CREATE INDEX merges_survivor ON merges (survivor);
 
 -- +goose Down
 DROP TABLE merges; DROP TABLE rejected_pairs; DROP TABLE duplicate_members; DROP TABLE duplicate_groups;
-DROP TABLE match_models; DROP TABLE person_keys;
+DROP TABLE match_models; DROP TABLE person_features; DROP TABLE person_keys;
