@@ -22,13 +22,21 @@ type browserPage struct {
 	base    string
 }
 
-func openBrowser(t *testing.T, e *uiEnv, user string) *browserPage {
+// newBrowserPage starts Chromium for the test's server, checking the vendored libraries are there.
+func newBrowserPage(t *testing.T, e *uiEnv) *browserPage {
 	t.Helper()
 	ctx, console := newBrowser(t)
-	b := &browserPage{t: t, ctx: ctx, console: console, base: e.srv.URL}
-	if res, err := http.Get(e.srv.URL + "/static/vendor/cytoscape/cytoscape.min.js"); err != nil || res.StatusCode != http.StatusOK {
-		t.Fatal("cytoscape is not in web/static/vendor: run `npm ci && sh web/vendor.sh` before the browser tests")
+	for _, lib := range []string{"htmx.org/htmx.min.js", "cytoscape/cytoscape.min.js"} {
+		if res, err := http.Get(e.srv.URL + "/static/vendor/" + lib); err != nil || res.StatusCode != http.StatusOK {
+			t.Fatalf("%s is not in web/static/vendor: run `npm ci && sh web/vendor.sh` before the browser tests", lib)
+		}
 	}
+	return &browserPage{t: t, ctx: ctx, console: console, base: e.srv.URL}
+}
+
+func openBrowser(t *testing.T, e *uiEnv, user string) *browserPage {
+	t.Helper()
+	b := newBrowserPage(t, e)
 	b.do("sign in as "+user,
 		chromedp.Navigate(b.base+"/login"),
 		chromedp.WaitVisible(chromedp.CSS("#username")),
@@ -51,6 +59,28 @@ func (b *browserPage) do(what string, steps ...chromedp.Action[chromedp.Void]) {
 	b.t.Helper()
 	if err := chromedp.Do(b.ctx, steps...); err != nil {
 		b.fail(what, err)
+	}
+}
+
+// text reads the text of the element sel.
+func (b *browserPage) text(sel string) string {
+	b.t.Helper()
+	v, err := chromedp.Run(b.ctx, chromedp.Text(chromedp.CSS(sel)))
+	if err != nil {
+		b.fail("read "+sel, err)
+	}
+	return v
+}
+
+// check reports a JavaScript condition that does not hold, without stopping the test.
+func (b *browserPage) check(what, js string) {
+	b.t.Helper()
+	ok, err := chromedp.Run(b.ctx, chromedp.Evaluate[bool](js))
+	if err != nil {
+		b.fail(what, err)
+	}
+	if !ok {
+		b.t.Errorf("%s: %s is false", what, js)
 	}
 }
 

@@ -1,7 +1,6 @@
 package web_test
 
 import (
-	"net/http"
 	"strings"
 	"testing"
 
@@ -17,42 +16,10 @@ func TestBrowserDuplicateReview(t *testing.T) {
 	e.addUser("ps1", []string{"supervisor"}, false)
 	id := e.importDuplicates()
 	a1, a2 := id("A1"), id("A2")
-	ctx, console := newBrowser(t)
-	base := e.srv.URL
-	if res, err := http.Get(base + "/static/vendor/htmx.org/htmx.min.js"); err != nil || res.StatusCode != http.StatusOK {
-		t.Fatal("htmx is not in web/static/vendor: run `npm ci && sh web/vendor.sh` before the browser tests")
-	}
+	b := newBrowserPage(t, e)
+	ctx, console, base := b.ctx, b.console, b.base
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-	fail := func(what string, err error) {
-		t.Helper()
-		html, _ := chromedp.Run(ctx, chromedp.OuterHTML(css("main")))
-		loc, _ := chromedp.Run(ctx, chromedp.Location())
-		t.Fatalf("%s: %v\nat %s, console %q, main:\n%s", what, err, loc, console.problems(), html)
-	}
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			fail(what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			fail("read "+sel, err)
-		}
-		return v
-	}
-	check := func(what, js string) {
-		t.Helper()
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
-		if err != nil {
-			fail(what, err)
-		}
-		if !ok {
-			t.Errorf("%s: %s is false", what, js)
-		}
-	}
+	do, text, check := b.do, b.text, b.check
 
 	do("sign in as a supervisor",
 		chromedp.Navigate(base+"/login"),

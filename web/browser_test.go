@@ -2,7 +2,6 @@ package web_test
 
 import (
 	"context"
-	"net/http"
 	"os"
 	"os/exec"
 	"strings"
@@ -120,42 +119,10 @@ func TestBrowserOfficerJourney(t *testing.T) {
 	e := newUIEnv(t)
 	e.addUser("sgt1", []string{"supervisor"}, true)
 	canal := e.mustCreate(pole.KindLocation, `{"lines":["5 Canal Wharf"],"town":"Leeds","postcode":"LS11 5PS"}`)
-	ctx, console := newBrowser(t)
-	base := e.srv.URL
-	if res, err := http.Get(base + "/static/vendor/htmx.org/htmx.min.js"); err != nil || res.StatusCode != http.StatusOK {
-		t.Fatal("htmx is not in web/static/vendor: run `npm ci && sh web/vendor.sh` before the browser tests")
-	}
+	b := newBrowserPage(t, e)
+	ctx, console, base := b.ctx, b.console, b.base
 	css := func(s string) chromedp.CSS { return chromedp.CSS(s) }
-	fail := func(what string, err error) {
-		t.Helper()
-		html, _ := chromedp.Run(ctx, chromedp.OuterHTML(css("main")))
-		loc, _ := chromedp.Run(ctx, chromedp.Location())
-		t.Fatalf("%s: %v\nat %s, main:\n%s", what, err, loc, html)
-	}
-	do := func(what string, steps ...chromedp.Action[chromedp.Void]) {
-		t.Helper()
-		if err := chromedp.Do(ctx, steps...); err != nil {
-			fail(what, err)
-		}
-	}
-	text := func(sel string) string {
-		t.Helper()
-		v, err := chromedp.Run(ctx, chromedp.Text(css(sel)))
-		if err != nil {
-			fail("read "+sel, err)
-		}
-		return v
-	}
-	check := func(what, js string) {
-		t.Helper()
-		ok, err := chromedp.Run(ctx, chromedp.Evaluate[bool](js))
-		if err != nil {
-			fail(what, err)
-		}
-		if !ok {
-			t.Errorf("%s: %s is false", what, js)
-		}
-	}
+	do, text, check := b.do, b.text, b.check
 
 	do("sign in",
 		chromedp.Navigate(base+"/"),
