@@ -41,6 +41,8 @@ func (tx *Tx) appendAudit(ctx context.Context) error {
 	if len(tx.entries) == 0 && len(tx.alerts) == 0 {
 		return nil
 	}
+	// The lock is its own statement: in READ COMMITTED a statement's snapshot is taken when it
+	// starts, so the head must be read by a statement that starts after the lock is held.
 	if lock := tx.s.dialect.ChainLock; lock != "" {
 		if _, err := tx.exec(ctx, lock); err != nil {
 			return fmt.Errorf("audit chain lock: %w", err)
