@@ -517,8 +517,6 @@ func (s *Store) DecideGroup(ctx context.Context, p *auth.Principal, groupID, dec
 	})
 }
 
-var _ = sql.ErrNoRows
-
 // GroupDetail is a duplicate group for review: its members in full, and each member compared with
 // the first, field by field.
 func (s *Store) GroupDetail(ctx context.Context, p *auth.Principal, groupID string) (*peel.GroupDetail, error) {

@@ -2,7 +2,6 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"fmt"
 	"slices"
 	"sort"
@@ -368,5 +367,3 @@ func (s *Store) VehicleEvents(ctx context.Context, p *auth.Principal, vehicleID 
 	}
 	return out, nil
 }
-
-var _ = sql.ErrNoRows

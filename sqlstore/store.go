@@ -242,11 +242,6 @@ func (s *Store) write(ctx context.Context, f func(tx *Tx) error) error {
 	return nil
 }
 
-// read runs f with a read-only view. On PostgreSQL it is a repeatable-read snapshot.
-func (s *Store) read(ctx context.Context, f func(r *reader) error) error {
-	return f(&reader{s: s, db: s.r})
-}
-
 // reader runs queries on the read pool.
 type reader struct {
 	s  *Store

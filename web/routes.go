@@ -6,7 +6,6 @@ import (
 	"strings"
 
 	"github.com/peel-rms/peel"
-	"github.com/peel-rms/peel/audit"
 	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/pole"
 	"github.com/peel-rms/peel/ukref"
@@ -131,5 +130,3 @@ type verifyAnswer struct {
 	Entries int64  `json:"entries"`
 	Error   string `json:"error,omitempty"`
 }
-
-var _ = audit.ActionView

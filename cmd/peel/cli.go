@@ -5,7 +5,6 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
-	"flag"
 	"fmt"
 	"io"
 	"os"
@@ -231,5 +230,3 @@ func (m *Main) dedupeCmd(ctx context.Context, args []string) error {
 	}
 	return json.NewEncoder(m.Stdout).Encode(sum)
 }
-
-var _ = flag.ErrHelp
