@@ -12,6 +12,7 @@ import (
 
 	"github.com/peel-rms/peel/audit"
 	"github.com/peel-rms/peel/auth"
+	"github.com/peel-rms/peel/pole"
 )
 
 type auditReq struct {
@@ -207,6 +208,14 @@ func (s *Store) Audit(ctx context.Context, p *auth.Principal, f peel.AuditFilter
 	if f.Limit <= 0 || f.Limit > 1000 {
 		f.Limit = 100
 	}
+	if f.Record != "" {
+		// Who looked at a restricted record is itself restricted: answer only for records the
+		// supervisor may see (deleted ones included).
+		r, err := s.loadRecord(ctx, &reader{s: s, db: s.r}, f.Record)
+		if err != nil || !p.CanSee(r.Access) {
+			return nil, pole.NotFound("record", f.Record)
+		}
+	}
 	var where []string
 	var args []any
 	from := "audit a"
@@ -237,16 +246,36 @@ func (s *Store) Audit(ctx context.Context, p *auth.Principal, f peel.AuditFilter
 	if err != nil {
 		return nil, fmt.Errorf("audit list: %w", err)
 	}
-	defer rows.Close()
 	var out []audit.Entry
+	var ids []string
 	for rows.Next() {
 		e, err := scanEntry(rows)
 		if err != nil {
+			rows.Close()
 			return nil, err
 		}
 		out = append(out, e)
+		ids = append(ids, e.Records...)
 	}
-	return out, rows.Err()
+	rows.Close()
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	// Entries name only the records the reader may see.
+	states, err := s.recordStates(ctx, &reader{s: s, db: s.r}, ids)
+	if err != nil {
+		return nil, err
+	}
+	for i := range out {
+		kept := out[i].Records[:0:0]
+		for _, id := range out[i].Records {
+			if st, ok := states[id]; !ok || canSeeRaw(p, st.access) {
+				kept = append(kept, id) // links and other non-record ids stay
+			}
+		}
+		out[i].Records = kept
+	}
+	return out, nil
 }
 
 func scanEntry(rows *sql.Rows) (audit.Entry, error) {

@@ -166,3 +166,25 @@ func testVocabulary(e *Env) {
 		t.Errorf("added category refused: %v", err)
 	}
 }
+
+func testAuditOfRestricted(e *Env) {
+	t := e.T
+	e.MustImport("r", `{"kind":"person","ref":"S1","family_name":"Undercover","access":{"users":["dc.only"]}}`)
+	id := e.Lookup("r", "S1")
+	sup := e.User("ps.audit", "supervisor")
+	if _, err := e.S.Audit(e.Ctx, sup, peel.AuditFilter{Record: id}); !pole.IsNotFound(err) {
+		t.Errorf("who viewed a restricted record, asked by a supervisor it is not shared with: %v", err)
+	}
+	es, err := e.S.Audit(e.Ctx, sup, peel.AuditFilter{})
+	e.Must(err)
+	for _, en := range es {
+		for _, r := range en.Records {
+			if r == id {
+				t.Errorf("the audit log names a restricted record to a supervisor who may not see it: %+v", en)
+			}
+		}
+	}
+	if _, err := e.S.Audit(e.Ctx, e.Admin, peel.AuditFilter{Record: id}); err != nil {
+		t.Errorf("admin: %v", err)
+	}
+}

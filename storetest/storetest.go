@@ -78,6 +78,7 @@ func Run(t *testing.T, open Opener) {
 		{"ExportRoundTrip", testExportRoundTrip},
 		{"Search", testSearch},
 		{"AuditChain", testAuditChain},
+		{"AuditOfRestricted", testAuditOfRestricted},
 		{"UsersSessionsTokens", testUsers},
 		{"Vocabulary", testVocabulary},
 		{"SeedQueries", testSeedQueries},
