@@ -42,8 +42,8 @@ type DedupeResult struct {
 	Recall         float64
 }
 
-// personLine writes a generated person as an interchange line.
-func personLine(p *match.Person, ref string) ([]byte, error) {
+// PersonLine writes a generated person as an interchange line.
+func PersonLine(p *match.Person, ref string) ([]byte, error) {
 	m := map[string]any{"kind": "person", "ref": ref}
 	if p.FamilyName != "" {
 		m["family_name"] = p.FamilyName
@@ -121,7 +121,7 @@ func MeasureDedupe(ctx context.Context, t *Target, cfg DedupeConfig, tmp string)
 	}
 	bw := bufio.NewWriterSize(f, 1<<20)
 	for i := range people {
-		line, err := personLine(&people[i], fmt.Sprintf("G%07d", i))
+		line, err := PersonLine(&people[i], fmt.Sprintf("G%07d", i))
 		if err != nil {
 			return nil, err
 		}

@@ -30,7 +30,8 @@ func Open(ctx context.Context, dir string, opts sqlstore.Options) (*sqlstore.Sto
 	}
 	path := filepath.Join(dir, File)
 	pragmas := url.Values{}
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "cache_size(-32000)", "temp_store(MEMORY)"} {
+	// A large page cache for the one writer: big imports touch every index at random.
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "cache_size(-262144)", "temp_store(MEMORY)", "mmap_size(1073741824)"} {
 		pragmas.Add("_pragma", p)
 	}
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode()+"&_txlock=immediate")
@@ -47,7 +48,7 @@ func Open(ctx context.Context, dir string, opts sqlstore.Options) (*sqlstore.Sto
 		return nil, err
 	}
 	rpragmas := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "query_only(1)", "cache_size(-32000)", "temp_store(MEMORY)"} {
+	for _, p := range []string{"busy_timeout(10000)", "query_only(1)", "cache_size(-32000)", "temp_store(MEMORY)", "mmap_size(1073741824)"} {
 		rpragmas.Add("_pragma", p)
 	}
 	r, err := sql.Open("sqlite", "file:"+path+"?"+rpragmas.Encode())

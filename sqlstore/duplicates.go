@@ -27,7 +27,7 @@ const (
 	// perKeyLimit bounds the people one blocking key may bring in, so a hub cannot explode a search.
 	perKeyLimit = 300
 	// maxCandidates bounds the people compared per search, those sharing the most keys first.
-	maxCandidates = 300
+	maxCandidates = 100
 	// minTrainPeople is the smallest population the model is trained on; below it the default
 	// model is used, as expectation maximisation is unstable on a handful of records.
 	minTrainPeople = 500
@@ -90,7 +90,7 @@ func (s *Store) personCandidates(ctx context.Context, q querier, p *auth.Princip
 	var args []any
 	for i, k := range keys {
 		parts = append(parts, fmt.Sprintf("SELECT * FROM (SELECT person_id FROM person_keys WHERE key = ? LIMIT %d) k%d", perKeyLimit, i))
-		args = append(args, k)
+		args = append(args, keyHash(k))
 	}
 	rows, err := q.query(ctx, strings.Join(parts, " UNION ALL "), args...)
 	if err != nil {

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"fmt"
+	"hash/fnv"
 
 	"github.com/peel-rms/peel/match"
 	"github.com/peel-rms/peel/pole"
@@ -108,20 +109,34 @@ func (tx *Tx) refreshPersonKeys(ctx context.Context) error {
 		if err != nil {
 			return err
 		}
-		args := make([]any, len(chunk))
-		for i, id := range chunk {
-			args[i] = id
+		// People who had keys before: remove them by value (from their stored features), so the
+		// keys table needs no second index by person. People new in this transaction have none.
+		var known []string
+		for _, id := range chunk {
+			if !tx.created[id] {
+				known = append(known, id)
+			}
 		}
-		if _, err := tx.exec(ctx, `DELETE FROM person_keys WHERE person_id IN (`+inList(n)+`)`, args...); err != nil {
-			return fmt.Errorf("person keys: %w", err)
-		}
-		if _, err := tx.exec(ctx, `DELETE FROM person_features WHERE person_id IN (`+inList(n)+`)`, args...); err != nil {
-			return fmt.Errorf("person features: %w", err)
+		if len(known) > 0 {
+			old, err := tx.s.storedFeatures(ctx, tx, known)
+			if err != nil {
+				return err
+			}
+			for id, mp := range old {
+				for _, k := range match.Keys(mp) {
+					if _, err := tx.exec(ctx, `DELETE FROM person_keys WHERE key = ? AND person_id = ?`, keyHash(k), id); err != nil {
+						return fmt.Errorf("person keys: %w", err)
+					}
+				}
+				if _, err := tx.exec(ctx, `DELETE FROM person_features WHERE person_id = ?`, id); err != nil {
+					return fmt.Errorf("person features: %w", err)
+				}
+			}
 		}
 		var rows, frows []any
 		for id, mp := range feats {
 			for _, k := range match.Keys(mp) {
-				rows = append(rows, k, id)
+				rows = append(rows, keyHash(k), id)
 			}
 			b, err := json.Marshal(mp)
 			if err != nil {
@@ -182,4 +197,12 @@ func (s *Store) storedFeatures(ctx context.Context, q querier, ids []string) (ma
 		}
 	}
 	return out, nil
+}
+
+// keyHash stores a blocking key as a 64-bit hash: the index is smaller and compares faster than
+// on the text, and a collision only adds a candidate that scoring then rejects.
+func keyHash(k string) int64 {
+	h := fnv.New64a()
+	h.Write([]byte(k))
+	return int64(h.Sum64())
 }

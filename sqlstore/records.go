@@ -183,6 +183,10 @@ func (tx *Tx) putRecord(ctx context.Context, r *pole.Record, by string, old *pol
 		if err := tx.bufferRow(ctx, "records", recordInsertCols, row); err != nil {
 			return err
 		}
+		if tx.created == nil {
+			tx.created = map[string]bool{}
+		}
+		tx.created[r.ID] = true
 	} else {
 		if err := tx.flush(ctx); err != nil {
 			return err

@@ -186,6 +186,7 @@ type Tx struct {
 	entries   []*audit.Entry
 	alerts    []*peel.Alert
 	persons   map[string]bool // people whose matching keys need refreshing before commit
+	created   map[string]bool // records inserted by this transaction
 	linkEnds  []string
 	newAlerts bool
 

@@ -1,11 +1,10 @@
 -- +goose Up
 -- Blocking keys of every live person, for finding likely duplicates when a person is created.
 CREATE TABLE person_keys (
-    key       TEXT COLLATE "C" NOT NULL,
+    key       BIGINT NOT NULL,
     person_id TEXT NOT NULL,
     PRIMARY KEY (key, person_id)
 );
-CREATE INDEX person_keys_person ON person_keys (person_id);
 -- What matching sees of each live person (names, date of birth, identifiers, linked addresses and
 -- numbers), kept with the keys so a match reads one row per candidate.
 CREATE TABLE person_features (

@@ -1,11 +1,11 @@
 -- +goose Up
--- Blocking keys of every live person, for finding likely duplicates when a person is created.
+-- Blocking keys of every live person (as 64-bit hashes), for finding likely duplicates when a
+-- person is created.
 CREATE TABLE person_keys (
-    key       TEXT NOT NULL,
+    key       INTEGER NOT NULL,
     person_id TEXT NOT NULL,
     PRIMARY KEY (key, person_id)
 ) WITHOUT ROWID;
-CREATE INDEX person_keys_person ON person_keys (person_id);
 -- What matching sees of each live person (names, date of birth, identifiers, linked addresses and
 -- numbers), kept with the keys so a match reads one row per candidate.
 CREATE TABLE person_features (
