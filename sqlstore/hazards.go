@@ -216,20 +216,23 @@ func (s *Store) HazardsAt(ctx context.Context, p *auth.Principal, lat, lon float
 func (s *Store) locationsNear(ctx context.Context, q querier, p *auth.Principal, lat, lon, radius float64) ([]*pole.Record, error) {
 	dLat := radius / 111320.0
 	dLon := radius / (111320.0 * math.Max(math.Cos(lat*math.Pi/180), 0.01))
-	rows, err := q.query(ctx, `SELECT id, lat, lon FROM records WHERE lat >= ? AND lat <= ? AND lon >= ? AND lon <= ? AND kind = 'location' AND deleted = 0`,
+	// Only the point index in the condition: with the kind there too, the embedded store's planner
+	// chose to scan every location.
+	rows, err := q.query(ctx, `SELECT id, kind, deleted, lat, lon FROM records WHERE lat IS NOT NULL AND lat >= ? AND lat <= ? AND lon >= ? AND lon <= ?`,
 		lat-dLat, lat+dLat, lon-dLon, lon+dLon)
 	if err != nil {
 		return nil, err
 	}
 	var ids []string
 	for rows.Next() {
-		var id string
+		var id, kind string
+		var deleted int
 		var la, lo float64
-		if err := rows.Scan(&id, &la, &lo); err != nil {
+		if err := rows.Scan(&id, &kind, &deleted, &la, &lo); err != nil {
 			rows.Close()
 			return nil, err
 		}
-		if Distance(lat, lon, la, lo) <= radius {
+		if kind == string(pole.KindLocation) && deleted == 0 && Distance(lat, lon, la, lo) <= radius {
 			ids = append(ids, id)
 		}
 	}

@@ -272,63 +272,54 @@ func (s *Store) eventsLinked(ctx context.Context, q querier, ids []string, role 
 	if len(ids) == 0 {
 		return nil, nil
 	}
-	var out []linkedEvent
-	typeClause := ""
-	var typeArgs []any
-	if len(types) > 0 {
-		typeClause = " AND r.event_type IN (" + inList(len(types)) + ")"
-		for _, t := range types {
-			typeArgs = append(typeArgs, t)
-		}
+	// Links first, by their indexes; then the events by id, filtered here. Joining in SQL let the
+	// embedded store's planner start from every event of the window instead of from the links.
+	ls, err := s.liveLinks(ctx, q, "to_id", ids, []string{role})
+	if err != nil {
+		return nil, err
 	}
-	for len(ids) > 0 {
-		n := min(len(ids), 400)
-		chunk := ids[:n]
-		ids = ids[n:]
-		var parts []string
-		var args []any
-		side := func(evCol, otherCol string) {
-			parts = append(parts, `SELECT r.id, l.`+otherCol+` FROM links l JOIN records r ON r.id = l.`+evCol+`
-				WHERE l.`+otherCol+` IN (`+inList(n)+`) AND l.role = ? AND l.deleted = 0 AND r.kind = 'event' AND r.deleted = 0
-				AND r.occurred_at >= ? AND r.occurred_at <= ?`+typeClause)
-			for _, id := range chunk {
-				args = append(args, id)
-			}
-			args = append(args, role, micros(w.From), micros(w.To))
-			args = append(args, typeArgs...)
-		}
-		side("from_id", "to_id")
-		if eitherWay {
-			side("to_id", "from_id")
-		}
-		rows, err := q.query(ctx, strings.Join(parts, " UNION "), args...)
-		if err != nil {
-			return nil, fmt.Errorf("linked events: %w", err)
-		}
-		var evIDs []string
-		var pairs [][2]string
-		for rows.Next() {
-			var ev, other string
-			if err := rows.Scan(&ev, &other); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			pairs = append(pairs, [2]string{ev, other})
-			evIDs = append(evIDs, ev)
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		recs, err := loadRecords(ctx, q, s.dialect.MaxParams, evIDs)
+	if eitherWay {
+		more, err := s.liveLinks(ctx, q, "from_id", ids, []string{role})
 		if err != nil {
 			return nil, err
 		}
-		for _, pr := range pairs {
-			if r := recs[pr[0]]; r != nil && r.MergedInto == "" {
-				out = append(out, linkedEvent{event: r, other: pr[1]})
-			}
+		ls = append(ls, more...)
+	}
+	asked := map[string]bool{}
+	for _, id := range ids {
+		asked[id] = true
+	}
+	var evIDs []string
+	var pairs [][2]string
+	for _, l := range ls {
+		ev, other := l.From, l.To
+		if !asked[other] || (eitherWay && asked[l.From] && !asked[l.To]) {
+			ev, other = l.To, l.From
 		}
+		if !asked[other] {
+			continue
+		}
+		pairs = append(pairs, [2]string{ev, other})
+		evIDs = append(evIDs, ev)
+	}
+	recs, err := loadRecords(ctx, q, s.dialect.MaxParams, evIDs)
+	if err != nil {
+		return nil, err
+	}
+	var out []linkedEvent
+	seen := map[[2]string]bool{}
+	for _, pr := range pairs {
+		r := recs[pr[0]]
+		if r == nil || r.Kind != pole.KindEvent || r.Deleted || r.MergedInto != "" || seen[pr] {
+			continue
+		}
+		ev := r.Body.(*pole.Event)
+		when := ev.When()
+		if when == nil || !w.Contains(when.T) || (len(types) > 0 && !slices.Contains(types, ev.Type)) {
+			continue
+		}
+		seen[pr] = true
+		out = append(out, linkedEvent{event: r, other: pr[1]})
 	}
 	return out, nil
 }
