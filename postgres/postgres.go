@@ -28,6 +28,9 @@ func Open(ctx context.Context, url string, opts sqlstore.Options) (*sqlstore.Sto
 	if err != nil {
 		return nil, fmt.Errorf("database URL: %w", err)
 	}
+	// Plan every query with its arguments and the tables as they are now: cached generic plans
+	// made while a young database was empty kept scanning it as it grew.
+	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(16)
 	db.SetMaxIdleConns(16)
@@ -40,7 +43,8 @@ func Open(ctx context.Context, url string, opts sqlstore.Options) (*sqlstore.Sto
 		return nil, err
 	}
 	d := sqlstore.Dialect{Name: "postgres", Dollar: true, ChainLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", chainLockKey), MaxParams: 65535,
-		Notify: "SELECT pg_notify('" + alertChannel + "', '')", IntakeLock: "SELECT pg_advisory_xact_lock(7340003)"}
+		Notify: "SELECT pg_notify('" + alertChannel + "', '')", IntakeLock: "SELECT pg_advisory_xact_lock(7340003)",
+		Analyze: "ANALYZE records, refs, record_keys, links, person_keys, person_features"}
 	s := sqlstore.New(d, db, db, opts)
 	if err := s.EnsureDefaults(ctx); err != nil {
 		s.Close()

@@ -362,11 +362,13 @@ type importer struct {
 	touched []string
 	errs    []pole.FieldError
 	// held are the decoded lines when the body was small enough to keep; nil means re-read the spool.
-	held []importLine
+	held   []importLine
+	chunks int // chunks handled, for refreshing statistics
 }
 
 // pass re-reads the spooled file, handing lines to f in chunks.
 func (im *importer) pass(ctx context.Context, spool *os.File, f func(context.Context, []importLine) error) error {
+	f = im.analyzing(f)
 	if im.held != nil {
 		for i := 0; i < len(im.held); i += importChunk {
 			if err := f(ctx, im.held[i:min(i+importChunk, len(im.held))]); err != nil {
@@ -404,6 +406,27 @@ func (im *importer) pass(ctx context.Context, spool *os.File, f func(context.Con
 		return f(ctx, chunk)
 	}
 	return nil
+}
+
+// analyzing wraps a chunk step so the planner's statistics are refreshed as the import grows the
+// tables: after 1, 2, 4, 8... chunks, so it costs little and plans never lag far behind.
+func (im *importer) analyzing(f func(context.Context, []importLine) error) func(context.Context, []importLine) error {
+	stmt := im.w.tx.s.dialect.Analyze
+	if stmt == "" {
+		return f
+	}
+	return func(ctx context.Context, chunk []importLine) error {
+		im.chunks++
+		if im.chunks&(im.chunks-1) == 0 && im.chunks >= 4 {
+			if err := im.w.tx.flush(ctx); err != nil {
+				return err
+			}
+			if _, err := im.w.tx.exec(ctx, stmt); err != nil {
+				return fmt.Errorf("analyze: %w", err)
+			}
+		}
+		return f(ctx, chunk)
+	}
 }
 
 // records writes the record lines of a chunk: new records, new versions of records this source

@@ -31,6 +31,9 @@ type Dialect struct {
 	// IntakeLock orders incident intakes across instances, so two reports of one incident arriving
 	// together at two instances still find each other ("" when the engine has one writer).
 	IntakeLock string
+	// Analyze refreshes the planner's statistics inside a long import, which counts the
+	// transaction's own rows ("" when not needed).
+	Analyze string
 	// Notify announces new alerts to other instances ("" when there are none to tell).
 	Notify string
 	// ChainLock is run at the start of a transaction that extends the audit chain, so writers on
