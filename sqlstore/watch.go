@@ -171,28 +171,33 @@ func (s *Store) checkOpenIncidents(ctx context.Context, touched []string) error 
 	}
 	sys := auth.System("alerts")
 	for _, m := range masters {
-		err := s.write(ctx, func(tx *Tx) error {
-			own, err := s.incidentEvents(ctx, tx, m.id)
-			if err != nil {
-				return err
-			}
-			hs, err := s.placeHazards(ctx, tx, sys, m.loc, m.pt, tx.now, own)
-			if err != nil {
-				return err
-			}
-			before := map[string]bool{}
-			for _, k := range strings.Split(m.keys, "\n") {
-				before[k] = true
-			}
-			added := false
-			for _, h := range hs {
-				added = added || !before[hazardKey(h.Hazard)]
-			}
+		// Read first; write only when the hazards changed, so a write that adds nothing near an
+		// open incident costs no transaction.
+		own, err := s.incidentEvents(ctx, rd, m.id)
+		if err != nil {
+			return err
+		}
+		hs, err := s.placeHazards(ctx, rd, sys, m.loc, m.pt, s.Now(), own)
+		if err != nil {
+			return err
+		}
+		before := map[string]bool{}
+		for _, k := range strings.Split(m.keys, "\n") {
+			before[k] = true
+		}
+		added, same := false, len(hs) == len(before) || (len(hs) == 0 && m.keys == "")
+		for _, h := range hs {
+			added = added || !before[hazardKey(h.Hazard)]
+		}
+		if !added && same {
+			continue
+		}
+		err = s.write(ctx, func(tx *Tx) error {
 			if err := tx.setHazardKeys(ctx, m.id, hs); err != nil {
 				return err
 			}
 			if !added {
-				return nil
+				return nil // a hazard ended: remember, but nothing to alert
 			}
 			var cat sql.NullString
 			if err := tx.queryRow(ctx, `SELECT category FROM records WHERE id = ?`, m.id).Scan(&cat); err != nil {

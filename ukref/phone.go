@@ -15,11 +15,22 @@ const DefaultRegion = "GB"
 // false when a reading exists but the numbering plan does not allocate it (for example Ofcom's
 // drama range 07700 900xxx), which is flagged but never rejected.
 func NormalisePhone(s string) (e164 string, valid, ok bool) {
-	if r, hit := phoneMemo.get(s); hit {
+	// Spaces, hyphens and dots do not change a reading, so "07700 900123" and "07700-900123"
+	// share one memo entry.
+	key := strings.Map(func(r rune) rune {
+		if r == ' ' || r == '-' || r == '.' || r == '\t' {
+			return -1
+		}
+		return r
+	}, s)
+	if r, hit := phoneMemo.get(key); hit {
+		if !r.ok {
+			return normalisePhone(s) // unreadable: kept as given, which differs by spacing
+		}
 		return r.e164, r.valid, r.ok
 	}
 	e164, valid, ok = normalisePhone(s)
-	phoneMemo.put(s, phoneResult{e164, valid, ok})
+	phoneMemo.put(key, phoneResult{e164, valid, ok})
 	return e164, valid, ok
 }
 
@@ -72,7 +83,7 @@ type memo struct {
 	m  map[string]phoneResult
 }
 
-const memoSize = 200000
+const memoSize = 500000
 
 func (c *memo) get(k string) (phoneResult, bool) {
 	c.mu.RLock()
