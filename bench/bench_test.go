@@ -2,6 +2,7 @@ package bench
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"os"
 	"strconv"
@@ -11,6 +12,7 @@ import (
 	"time"
 
 	"github.com/peel-rms/peel"
+	"github.com/peel-rms/peel/hazard"
 )
 
 // Sizes of the forces the Go benchmarks use; the environment overrides them.
@@ -361,5 +363,24 @@ func TestPercentile(t *testing.T) {
 func TestStoreNames(t *testing.T) {
 	if got := StoreNames(" sqlite, postgres,,"); strings.Join(got, "|") != "sqlite|postgres" {
 		t.Errorf("%q", got)
+	}
+}
+
+// The alert benchmark's subscribers read the incident id without decoding the alert: the encoded
+// alert must keep the shape they look for.
+func TestRaisedIncidentReadsEncodedAlerts(t *testing.T) {
+	lat, lon := 51.5, -0.1
+	for _, reason := range []string{"raised", "hazard_added"} {
+		a := peel.Alert{Seq: 7, Incident: peel.AlertIncident{ID: "inc-123", Category: "collision",
+			Location: peel.AlertLocation{ID: "loc-1", Lat: &lat, Lon: &lon}}, Reason: reason,
+			Hazards: []peel.AlertHazard{{Hazard: hazard.Hazard{Type: "firearm", Code: "FA", Via: []string{"x"}}}}}
+		data, err := json.Marshal(a)
+		if err != nil {
+			t.Fatal(err)
+		}
+		id, ok := raisedIncident(append(data, '\n'))
+		if want := reason == "raised"; ok != want || (ok && id != "inc-123") {
+			t.Fatalf("%s: raisedIncident = %q, %v", reason, id, ok)
+		}
 	}
 }

@@ -197,22 +197,39 @@ func connect(ctx context.Context, client *http.Client, srvURL, token string) (*s
 				continue
 			}
 			at := time.Now()
-			var a struct {
-				Incident struct{ ID string } `json:"incident"`
-				Reason   string              `json:"reason"`
-			}
-			// Only the alert that the incident was raised: later intake at the same place adds
-			// hazards to open incidents there, which alerts again ("hazard_added").
-			if json.Unmarshal(line[6:], &a) == nil && a.Reason == "raised" {
+			// Real subscribers are other devices; here a thousand share the server's two cores, so
+			// each finds only the incident id and the reason rather than decoding the whole alert.
+			// Only the alert that the incident was raised counts: later intake at the same place
+			// adds hazards to open incidents there, which alerts again ("hazard_added").
+			if id, ok := raisedIncident(line[6:]); ok {
 				s.mu.Lock()
-				if _, seen := s.got[a.Incident.ID]; !seen {
-					s.got[a.Incident.ID] = at
+				if _, seen := s.got[id]; !seen {
+					s.got[id] = at
 				}
 				s.mu.Unlock()
 			}
 		}
 	}()
 	return s, nil
+}
+
+var (
+	incidentPrefix = []byte(`{"incident":{"id":"`)
+	raisedSuffix   = []byte(`"reason":"raised"}`)
+)
+
+// raisedIncident is the incident id of a "raised" alert's data line.
+func raisedIncident(data []byte) (string, bool) {
+	data = bytes.TrimSpace(data)
+	if !bytes.HasPrefix(data, incidentPrefix) || !bytes.HasSuffix(data, raisedSuffix) {
+		return "", false
+	}
+	rest := data[len(incidentPrefix):]
+	end := bytes.IndexByte(rest, '"')
+	if end <= 0 {
+		return "", false
+	}
+	return string(rest[:end]), true
 }
 
 func (s *streamReader) count(ids []string) int {

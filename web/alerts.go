@@ -40,8 +40,44 @@ type broker struct {
 type subscriber struct {
 	p    *auth.Principal
 	area *area
-	ch   chan peel.Alert
+	ch   chan *delivery
 	gone chan struct{}
+}
+
+// delivery is an alert on its way to subscribers. When none of its hazards is restricted every
+// subscriber may see all of it, so its event is encoded once here rather than once per subscriber:
+// with a thousand dispatchers connected, that is most of the work of an alert.
+type delivery struct {
+	a     peel.Alert
+	frame []byte
+}
+
+func newDelivery(a peel.Alert) *delivery {
+	d := &delivery{a: a}
+	for _, h := range a.Hazards {
+		if h.Access != nil && (len(h.Access.Roles) > 0 || len(h.Access.Users) > 0) {
+			return d
+		}
+	}
+	open := a
+	open.Hazards = make([]peel.AlertHazard, len(a.Hazards))
+	for i, h := range a.Hazards {
+		h.Access = nil
+		open.Hazards[i] = h
+	}
+	if len(open.Hazards) > 0 {
+		d.frame = sseFrame(a.Seq, open)
+	}
+	return d
+}
+
+// sseFrame is one alert as a Server-Sent Event.
+func sseFrame(seq int64, a peel.Alert) []byte {
+	data, _ := json.Marshal(a)
+	b := make([]byte, 0, len(data)+40)
+	b = fmt.Appendf(b, "id: %d\nevent: hazard\ndata: ", seq)
+	b = append(b, data...)
+	return append(b, "\n\n"...)
 }
 
 func newBroker(s peel.Store, log func(string, ...any)) *broker {
@@ -80,9 +116,10 @@ func (b *broker) deliver(ctx context.Context) {
 		}
 		b.mu.Lock()
 		for _, a := range as {
+			d := newDelivery(a)
 			for s := range b.subs {
 				select {
-				case s.ch <- a:
+				case s.ch <- d:
 				default:
 					// Too slow: drop it rather than delay the others.
 					delete(b.subs, s)
@@ -236,7 +273,7 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request) {
 			return
 		}
 	}
-	sub := &subscriber{p: p, area: ar, ch: make(chan peel.Alert, subscriberBuffer), gone: make(chan struct{})}
+	sub := &subscriber{p: p, area: ar, ch: make(chan *delivery, subscriberBuffer), gone: make(chan struct{})}
 	if err := s.alerts.subscribe(r.Context(), sub); err != nil {
 		s.problem(w, r, err)
 		return
@@ -253,17 +290,21 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request) {
 		return
 	}
 	sent := from
-	send := func(a peel.Alert) bool {
+	send := func(d *delivery) bool {
+		a := d.a
 		if a.Seq <= sent {
 			return true
 		}
 		sent = a.Seq
-		out, ok := forSubscriber(a, sub)
-		if !ok {
-			return true
+		frame := d.frame
+		if frame == nil || !sub.area.contains(a.Incident.Location.Lat, a.Incident.Location.Lon) {
+			out, ok := forSubscriber(a, sub)
+			if !ok {
+				return true
+			}
+			frame = sseFrame(a.Seq, out)
 		}
-		data, _ := json.Marshal(out)
-		if _, err := fmt.Fprintf(w, "id: %d\nevent: hazard\ndata: %s\n\n", a.Seq, data); err != nil {
+		if _, err := w.Write(frame); err != nil {
 			return false
 		}
 		return rc.Flush() == nil
@@ -277,7 +318,7 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request) {
 				break
 			}
 			for _, a := range as {
-				if !send(a) {
+				if !send(&delivery{a: a}) {
 					return
 				}
 			}
@@ -294,8 +335,8 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request) {
 			return
 		case <-sub.gone:
 			return
-		case a := <-sub.ch:
-			if !send(a) {
+		case d := <-sub.ch:
+			if !send(d) {
 				return
 			}
 		case <-beat.C:

@@ -30,8 +30,8 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 	}
 	b := newBroker(st, func(string, ...any) {})
 	defer b.close()
-	slow := &subscriber{p: sys, ch: make(chan peel.Alert, subscriberBuffer), gone: make(chan struct{})}
-	fast := &subscriber{p: sys, ch: make(chan peel.Alert, subscriberBuffer), gone: make(chan struct{})}
+	slow := &subscriber{p: sys, ch: make(chan *delivery, subscriberBuffer), gone: make(chan struct{})}
+	fast := &subscriber{p: sys, ch: make(chan *delivery, subscriberBuffer), gone: make(chan struct{})}
 	if err := b.subscribe(ctx, slow); err != nil {
 		t.Fatal(err)
 	}
@@ -73,5 +73,30 @@ func TestSlowSubscriberIsDropped(t *testing.T) {
 		}
 	case <-time.After(10 * time.Second):
 		t.Fatal("the fast subscriber did not receive every alert")
+	}
+}
+
+// An alert none of whose hazards is restricted is encoded once for every subscriber, and the shared
+// event is what each would have been sent on its own; an alert with a restricted hazard is not.
+func TestDeliveryEncodesOpenAlertsOnce(t *testing.T) {
+	lat, lon := 53.8, -1.55
+	officer := &auth.Principal{Username: "pc", Roles: []string{"officer"}, Perms: []auth.Permission{auth.PermRead}}
+	open := peel.Alert{Seq: 9, Reason: "raised", Incident: peel.AlertIncident{ID: "i1", Category: "assault", Location: peel.AlertLocation{Lat: &lat, Lon: &lon}},
+		Hazards: []peel.AlertHazard{{Access: &pole.Access{}}, {}}}
+	d := newDelivery(open)
+	if d.frame == nil {
+		t.Fatal("an open alert was not encoded once")
+	}
+	own, ok := forSubscriber(open, &subscriber{p: officer})
+	if !ok || string(sseFrame(open.Seq, own)) != string(d.frame) {
+		t.Errorf("shared event %q differs from the subscriber's own %q", d.frame, sseFrame(open.Seq, own))
+	}
+	closed := open
+	closed.Hazards = []peel.AlertHazard{{Access: &pole.Access{Roles: []string{"investigator"}}}}
+	if newDelivery(closed).frame != nil {
+		t.Error("an alert with a restricted hazard was encoded for everyone")
+	}
+	if _, ok := forSubscriber(closed, &subscriber{p: officer}); ok {
+		t.Error("an officer may see the restricted hazard")
 	}
 }
