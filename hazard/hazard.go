@@ -91,6 +91,12 @@ func DefaultRules() Rules {
 	}
 }
 
+// PlaceEvent says whether an event of this category at a place can make a hazard there (violence
+// and domestic abuse do; a collision or a noise complaint does not).
+func (r Rules) PlaceEvent(category string) bool {
+	return slices.Contains(r.ViolentCategories, category) || slices.Contains(r.AbuseCategories, category)
+}
+
 func ref(r *pole.Record) Ref {
 	refs := r.Refs
 	if refs == nil {

@@ -15,11 +15,16 @@ import (
 // PointRadius is how near an address must be to a point for its hazards to count (metres).
 const PointRadius = 25.0
 
-// hazardFacts gathers what the hazard rules need about a location, visible to the principal.
-func (s *Store) hazardFacts(ctx context.Context, q querier, p *auth.Principal, loc *pole.Record) (hazard.Facts, error) {
+// hazardFacts gathers what the hazard rules need about a location at asOf, visible to the
+// principal. Of the events there, only those that can be hazards at asOf are loaded (violence or
+// abuse within the rules' windows): a busy address may have hundreds of others.
+func (s *Store) hazardFacts(ctx context.Context, q querier, p *auth.Principal, loc *pole.Record, asOf time.Time, rules hazard.Rules) (hazard.Facts, error) {
 	f := hazard.Facts{Location: loc}
 	in, err := s.liveLinks(ctx, q, "to_id", []string{loc.ID}, nil)
 	if err != nil {
+		return f, err
+	}
+	if in, err = s.withoutIdleEvents(ctx, q, in, asOf, rules); err != nil {
 		return f, err
 	}
 	recs, err := s.loadVisible(ctx, q, p, otherEnds(in, loc.ID))
@@ -73,6 +78,58 @@ func (s *Store) hazardFacts(ctx context.Context, q querier, p *auth.Principal, l
 		}
 	}
 	return f, nil
+}
+
+// withoutIdleEvents drops the occurred_at links of events that cannot be hazards at asOf.
+func (s *Store) withoutIdleEvents(ctx context.Context, q querier, in []*pole.Link, asOf time.Time, rules hazard.Rules) ([]*pole.Link, error) {
+	var evs []string
+	for _, l := range in {
+		if l.Role == "occurred_at" {
+			evs = append(evs, l.From)
+		}
+	}
+	if len(evs) == 0 {
+		return in, nil
+	}
+	cats := append(append([]string{}, rules.ViolentCategories...), rules.AbuseCategories...)
+	from := asOf.Add(-max(rules.ViolenceWindow, rules.VulnerableWindow)).UnixMicro()
+	keep := map[string]bool{}
+	evs = uniq(evs)
+	for len(evs) > 0 {
+		n := min(len(evs), 400)
+		args := make([]any, 0, n+len(cats)+2)
+		for _, id := range evs[:n] {
+			args = append(args, id)
+		}
+		evs = evs[n:]
+		for _, c := range cats {
+			args = append(args, c)
+		}
+		args = append(args, from, asOf.UnixMicro())
+		rows, err := q.query(ctx, `SELECT id FROM records WHERE id IN (`+inList(n)+`) AND (kind <> 'event' OR (category IN (`+inList(len(cats))+`) AND occurred_at >= ? AND occurred_at <= ?))`, args...)
+		if err != nil {
+			return nil, err
+		}
+		for rows.Next() {
+			var id string
+			if err := rows.Scan(&id); err != nil {
+				rows.Close()
+				return nil, err
+			}
+			keep[id] = true
+		}
+		rows.Close()
+		if err := rows.Err(); err != nil {
+			return nil, err
+		}
+	}
+	out := in[:0:0]
+	for _, l := range in {
+		if l.Role != "occurred_at" || keep[l.From] {
+			out = append(out, l)
+		}
+	}
+	return out, nil
 }
 
 func otherEnds(ls []*pole.Link, id string) []string {
@@ -153,11 +210,12 @@ func (s *Store) Hazards(ctx context.Context, p *auth.Principal, locationID strin
 }
 
 func (s *Store) hazardsOf(ctx context.Context, q querier, p *auth.Principal, loc *pole.Record, asOf time.Time) ([]hazard.Hazard, error) {
-	f, err := s.hazardFacts(ctx, q, p, loc)
+	rules := hazard.DefaultRules()
+	f, err := s.hazardFacts(ctx, q, p, loc, asOf, rules)
 	if err != nil {
 		return nil, err
 	}
-	hs := hazard.Evaluate(f, asOf, hazard.DefaultRules())
+	hs := hazard.Evaluate(f, asOf, rules)
 	if hs == nil {
 		hs = []hazard.Hazard{}
 	}

@@ -237,6 +237,20 @@ func (s *Store) Intake(ctx context.Context, p *auth.Principal, in *peel.IntakeRe
 				res.Hazards = append(res.Hazards, h.Hazard)
 			}
 		}
+		// What the report wrote bears on the hazards of other open incidents only through the
+		// event at its location, and only when violence or abuse makes that a hazard there. The
+		// reporter is new and linked to nothing but the report and the addresses given for them,
+		// where their markers may be hazards.
+		watched := []string{}
+		if locID != "" && hazard.DefaultRules().PlaceEvent(in.Category) {
+			watched = append(watched, locID)
+		}
+		if in.Reporter != nil {
+			if pp, ok := in.Reporter.Body.(*pole.Person); ok && len(pp.Addresses) > 0 {
+				watched = append(watched, reporter)
+			}
+		}
+		tx.watched = &watched
 		detail := "new incident"
 		if res.DuplicateOf != nil {
 			detail = "report " + fmt.Sprint(res.ReportCount) + " of " + masterID

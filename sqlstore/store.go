@@ -192,6 +192,10 @@ type Tx struct {
 	created   map[string]bool // records inserted by this transaction
 	linkEnds  []string
 	newAlerts bool
+	// watched, when set, replaces the records the hazard watch is told about: a write that knows
+	// which of its records can bear on hazards (intake does) saves the watch from re-checking
+	// every open incident near everything it touched.
+	watched *[]string
 
 	// bulk associates an entry with many records without putting them all in its hashed content.
 	bulk     map[*audit.Entry][]string
@@ -239,7 +243,11 @@ func (s *Store) write(ctx context.Context, f func(tx *Tx) error) error {
 		return fmt.Errorf("commit: %w", err)
 	}
 	s.changed(tx.changes...)
-	s.noteChanges(tx.changes, tx.linkEnds)
+	if tx.watched != nil {
+		s.noteChanges(nil, *tx.watched)
+	} else {
+		s.noteChanges(tx.changes, tx.linkEnds)
+	}
 	if tx.newAlerts {
 		s.SignalAlerts()
 	}

@@ -3,6 +3,7 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
+	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -170,6 +171,10 @@ func (s *Store) checkOpenIncidents(ctx context.Context, touched []string) error 
 		masters = append(masters, master{id: pm.id, keys: pm.keys, pt: pm.pt})
 	}
 	sys := auth.System("alerts")
+	now := s.Now()
+	// The hazards of a place are worked out once however many incidents are open there; each
+	// incident then leaves out its own reports.
+	byPlace := map[string][]accessHazard{}
 	for _, m := range masters {
 		// Read first; write only when the hazards changed, so a write that adds nothing near an
 		// open incident costs no transaction.
@@ -177,9 +182,22 @@ func (s *Store) checkOpenIncidents(ctx context.Context, touched []string) error 
 		if err != nil {
 			return err
 		}
-		hs, err := s.placeHazards(ctx, rd, sys, m.loc, m.pt, s.Now(), own)
-		if err != nil {
-			return err
+		place := m.loc
+		if place == "" && m.pt != nil {
+			place = fmt.Sprintf("%v,%v", m.pt[0], m.pt[1])
+		}
+		all, ok := byPlace[place]
+		if !ok {
+			if all, err = s.placeHazards(ctx, rd, sys, m.loc, m.pt, now, nil); err != nil {
+				return err
+			}
+			byPlace[place] = all
+		}
+		hs := make([]accessHazard, 0, len(all))
+		for _, h := range all {
+			if !own[h.Record.ID] {
+				hs = append(hs, h)
+			}
 		}
 		before := map[string]bool{}
 		for _, k := range strings.Split(m.keys, "\n") {

@@ -94,6 +94,33 @@ func testIntake(e *Env) {
 	if len(as) != 1 || as[0].Reason != "hazard_added" || as[0].Incident.ID != quiet.Record.ID || len(as[0].Hazards) != 1 || !as[0].Hazards[0].New || as[0].Hazards[0].Type != "firearm" {
 		t.Errorf("hazard added: %+v", as)
 	}
+	// A later report there bears on the open incident only if it is a hazard: a theft is not, an
+	// assault is (violence at the place), and is alerted to the incident already open there.
+	before, _ = e.S.LastAlert(e.Ctx)
+	_, err = e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "theft", OccurredAt: moment(at.Add(-48 * time.Hour)), Location: peel.IntakeLocation{ID: quietLoc}})
+	e.Must(err)
+	e.S.WaitWatch(ctx)
+	as, err = e.S.AlertsAfter(e.Ctx, before, 10)
+	e.Must(err)
+	for _, a := range as {
+		if a.Incident.ID == quiet.Record.ID {
+			t.Errorf("a theft at the place alerted the incident open there: %+v", a)
+		}
+	}
+	_, err = e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "assault", OccurredAt: moment(at.Add(-72 * time.Hour)), Location: peel.IntakeLocation{ID: quietLoc}})
+	e.Must(err)
+	e.S.WaitWatch(ctx)
+	as, err = e.S.AlertsAfter(e.Ctx, before, 10)
+	e.Must(err)
+	var violence bool
+	for _, a := range as {
+		for _, h := range a.Hazards {
+			violence = violence || (a.Incident.ID == quiet.Record.ID && a.Reason == "hazard_added" && h.New && h.Type == "violent_history")
+		}
+	}
+	if !violence {
+		t.Errorf("an assault where an incident is open raised no alert for it: %+v", as)
+	}
 	// Closing an incident takes it out of matching: the same report again is a new incident.
 	_, err = e.S.Update(e.Ctx, disp, r1.Record.ID, 0, []byte(`{"status":"closed"}`))
 	e.Must(err)
