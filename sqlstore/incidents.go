@@ -281,21 +281,24 @@ func (s *Store) openCandidates(ctx context.Context, q querier, rules incident.Ru
 	radius, window := reach(rules)
 	var parts []string
 	var args []any
+	// Generous in time: the matcher judges the incident's whole span. A busy address may have
+	// many open incidents, most of them far off in time.
+	when := func(cond string) string {
+		if rep.OccurredAt.IsZero() {
+			return cond
+		}
+		args = append(args, micros(rep.OccurredAt.Add(-4*window)), micros(rep.OccurredAt.Add(4*window)))
+		return cond + ` AND (t_until IS NULL OR t_until >= ?) AND (t_from IS NULL OR t_from <= ?)`
+	}
 	if rep.HasPoint {
 		dLat := radius / 111320.0
 		dLon := radius / (111320.0 * math.Max(math.Cos(rep.Lat*math.Pi/180), 0.01))
-		cond := `open = 1 AND lat >= ? AND lat <= ? AND lon >= ? AND lon <= ?`
 		args = append(args, rep.Lat-dLat, rep.Lat+dLat, rep.Lon-dLon, rep.Lon+dLon)
-		if !rep.OccurredAt.IsZero() {
-			// Generous in time: the matcher judges the incident's whole span.
-			cond += ` AND (t_until IS NULL OR t_until >= ?) AND (t_from IS NULL OR t_from <= ?)`
-			args = append(args, micros(rep.OccurredAt.Add(-4*window)), micros(rep.OccurredAt.Add(4*window)))
-		}
-		parts = append(parts, `SELECT id, state, reports FROM incident_masters WHERE `+cond)
+		parts = append(parts, `SELECT id, state, reports FROM incident_masters WHERE `+when(`open = 1 AND lat >= ? AND lat <= ? AND lon >= ? AND lon <= ?`))
 	}
 	if rep.LocationID != "" {
-		parts = append(parts, `SELECT id, state, reports FROM incident_masters WHERE location_id = ? AND open = 1`)
 		args = append(args, rep.LocationID)
+		parts = append(parts, `SELECT id, state, reports FROM incident_masters WHERE `+when(`location_id = ? AND open = 1`))
 	}
 	if len(parts) == 0 {
 		return nil, nil, nil

@@ -23,7 +23,10 @@ const (
 
 var usernameRE = regexp.MustCompile(`^[a-z0-9][a-z0-9._-]{1,63}$`)
 
-const userCols = "id, username, password_hash, roles, disabled, must_change, failed_logins, locked_until, created_at"
+const (
+	userCols  = "id, username, password_hash, roles, disabled, must_change, failed_logins, locked_until, created_at"
+	userColsU = "u.id, u.username, u.password_hash, u.roles, u.disabled, u.must_change, u.failed_logins, u.locked_until, u.created_at"
+)
 
 func scanUser(sc scanner) (*auth.User, error) {
 	var u auth.User
@@ -309,8 +312,31 @@ var dummyHash, _ = auth.HashPassword("peel-timing-equaliser")
 
 // principalFor resolves a user's roles into a principal.
 func (s *Store) principalFor(ctx context.Context, u *auth.User, via string) (*auth.Principal, error) {
-	roles, err := s.Roles(ctx)
+	if len(u.Roles) == 0 {
+		return auth.NewPrincipal(u, nil, via), nil
+	}
+	args := make([]any, len(u.Roles))
+	for i, r := range u.Roles {
+		args[i] = r
+	}
+	rows, err := s.r.QueryContext(ctx, s.q(`SELECT name, permissions FROM roles WHERE name IN (`+inList(len(args))+`)`), args...)
 	if err != nil {
+		return nil, err
+	}
+	defer rows.Close()
+	var roles []auth.Role
+	for rows.Next() {
+		var r auth.Role
+		var perms string
+		if err := rows.Scan(&r.Name, &perms); err != nil {
+			return nil, err
+		}
+		if err := json.Unmarshal([]byte(perms), &r.Permissions); err != nil {
+			return nil, err
+		}
+		roles = append(roles, r)
+	}
+	if err := rows.Err(); err != nil {
 		return nil, err
 	}
 	return auth.NewPrincipal(u, roles, via), nil
@@ -385,16 +411,15 @@ func (s *Store) CreateToken(ctx context.Context, p *auth.Principal, username, na
 
 // TokenPrincipal is the principal of an API token.
 func (s *Store) TokenPrincipal(ctx context.Context, secret string) (*auth.Principal, error) {
-	var userID string
-	err := s.r.QueryRowContext(ctx, s.q(`SELECT user_id FROM tokens WHERE digest = ?`), auth.Digest(secret)).Scan(&userID)
+	// One statement: a token is looked up on every API request.
+	u, err := scanUser(s.r.QueryRowContext(ctx, s.q(`SELECT `+userColsU+` FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.digest = ?`), auth.Digest(secret)))
 	if isNoRows(err) {
 		return nil, pole.Errorf(pole.EUnauthorized, "unknown API token")
 	}
 	if err != nil {
 		return nil, err
 	}
-	u, err := scanUser(s.r.QueryRowContext(ctx, s.q(`SELECT `+userCols+` FROM users WHERE id = ?`), userID))
-	if err != nil || u.Disabled {
+	if u.Disabled {
 		return nil, pole.Errorf(pole.EUnauthorized, "the API token's user is disabled")
 	}
 	return s.principalFor(ctx, u, "token")
