@@ -1,6 +1,7 @@
 package bench
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"fmt"
@@ -382,5 +383,17 @@ func TestRaisedIncidentReadsEncodedAlerts(t *testing.T) {
 		if want := reason == "raised"; ok != want || (ok && id != "inc-123") {
 			t.Fatalf("%s: raisedIncident = %q, %v", reason, id, ok)
 		}
+	}
+}
+
+// The bare fan-out's events are read as raised alerts, at the size asked for.
+func TestBareFrameIsARaisedAlert(t *testing.T) {
+	f := bareFrame("bare-3", 900)
+	data := f[bytes.Index(f, []byte("data: "))+6:]
+	if id, ok := raisedIncident(data); !ok || id != "bare-3" {
+		t.Fatalf("raisedIncident(%q) = %q, %v", data, id, ok)
+	}
+	if n := len(data) - 1; n < 890 || n > 910 {
+		t.Errorf("data line of %d bytes, asked for 900", n)
 	}
 }

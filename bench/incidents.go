@@ -83,6 +83,17 @@ type AlertResult struct {
 	// Post is the POST's own response time (the baseline).
 	Post    Dist
 	Connect time.Duration // to connect every subscriber
+	// FrameBytes is the mean size of an alert's data line.
+	FrameBytes int
+}
+
+// FanoutResult is the floor under alert delivery on this machine: the same subscribers reading a
+// plain net/http server that writes a ready-made event of the same size to every stream, with
+// nothing of Peel in it.
+type FanoutResult struct {
+	Subscribers, Alerts, FrameBytes int
+	Delivery                        Dist
+	Missed                          int
 }
 
 // IntakeResult is intake throughput on one store.
@@ -112,6 +123,7 @@ type IntakeResult struct {
 type IncidentsResults struct {
 	Config  IncidentsConfig
 	Alerts  []AlertResult
+	Fanout  *FanoutResult
 	Intakes []IntakeResult
 	Started time.Time
 	Took    time.Duration
@@ -141,6 +153,14 @@ func RunIncidents(ctx context.Context, cfg IncidentsConfig) (*IncidentsResults, 
 			}
 			cfg.Log.Info("alerts", "store", name, "p50", a.Delivery.Median, "p99", a.Delivery.P99, "missed", a.Missed, "post_p50", a.Post.Median)
 			res.Alerts = append(res.Alerts, a)
+			if res.Fanout == nil {
+				f, err := BareFanout(ctx, cfg, a.FrameBytes)
+				if err != nil {
+					return res, fmt.Errorf("bare fan-out: %w", err)
+				}
+				cfg.Log.Info("bare fan-out", "p50", f.Delivery.Median, "p99", f.Delivery.P99, "missed", f.Missed)
+				res.Fanout = &f
+			}
 		}
 		if cfg.Reports > 0 {
 			stop := profile(cfg.ProfileDir, name+"-intake")
@@ -158,9 +178,11 @@ func RunIncidents(ctx context.Context, cfg IncidentsConfig) (*IncidentsResults, 
 
 // subscriber reads one alert stream, noting when each incident's alert arrived.
 type streamReader struct {
-	mu   sync.Mutex
-	got  map[string]time.Time
-	done chan struct{}
+	mu     sync.Mutex
+	got    map[string]time.Time
+	done   chan struct{}
+	frames int // data lines read, and their bytes
+	bytes  int
 }
 
 // connect opens the alert stream and returns once the server has subscribed it (its first
@@ -197,6 +219,10 @@ func connect(ctx context.Context, client *http.Client, srvURL, token string) (*s
 				continue
 			}
 			at := time.Now()
+			s.mu.Lock()
+			s.frames++
+			s.bytes += len(line)
+			s.mu.Unlock()
 			// Real subscribers are other devices; here a thousand share the server's two cores, so
 			// each finds only the incident id and the reason rather than decoding the whole alert.
 			// Only the alert that the incident was raised counts: later intake at the same place
@@ -362,7 +388,14 @@ func AlertLatency(ctx context.Context, kind string, cfg IncidentsConfig, dir str
 			ids = append(ids, a.ID)
 		}
 		if i < cfg.Alerts-1 {
-			time.Sleep(cfg.Gap)
+			// The dispatcher closes each incident once dealt with, as a control room does:
+			// otherwise dozens stay open at the same three addresses and each violent one alerts
+			// every other there (hazard_added), which is not what this measures.
+			time.Sleep(cfg.Gap / 2)
+			if status, ans, err := srv.Do(ctx, token, "PATCH", "/api/v1/events/"+a.ID, "application/json", strings.NewReader(`{"status":"closed"}`)); err != nil || status != 200 {
+				return res, fmt.Errorf("close: %d %s %v", status, truncate(ans), err)
+			}
+			time.Sleep(cfg.Gap / 2)
 		}
 	}
 	// Wait for the stragglers, then read what arrived.
@@ -395,6 +428,15 @@ func AlertLatency(ctx context.Context, kind string, cfg IncidentsConfig, dir str
 	}
 	res.Delivery = summarise(lat, 0)
 	res.Post = summarise(post, 0)
+	var frames, size int
+	for _, s := range subs {
+		s.mu.Lock()
+		frames, size = frames+s.frames, size+s.bytes
+		s.mu.Unlock()
+	}
+	if frames > 0 {
+		res.FrameBytes = size / frames
+	}
 	cancel()
 	srv.Close()
 	for _, s := range subs {
@@ -672,6 +714,10 @@ func (r *IncidentsResults) Report(w io.Writer) {
 		fmt.Fprintf(tw, "%s\talert delivery max\t%s\t%s\t\t\t\n", a.Store, ms(a.Delivery.Max), ms(a.Post.Max))
 		fmt.Fprintf(tw, "%s\talert deliveries\t%d delivered, %d missed; %d repeats raised no alert; subscribers connected in %s\t\t\t\t\n", a.Store,
 			a.Delivery.N, a.Missed, a.Repeats, a.Connect.Round(time.Millisecond))
+	}
+	if f := r.Fanout; f != nil {
+		fmt.Fprintf(tw, "-\tbare fan-out p50, p99: %d subscribers x %d events of %d bytes, no Peel (the floor)\t%s, %s\t\t\t\t\n", f.Subscribers, f.Alerts, f.FrameBytes,
+			ms(f.Delivery.Median), ms(f.Delivery.P99))
 	}
 	for _, in := range r.Intakes {
 		fmt.Fprintf(tw, "%s\tintake reports/s, %d clients, %d reports (vs POST /api/v1/events)\t%.0f\t%.0f\t%s\t>= %d/s %s\t\n", in.Store, in.Clients, in.Reports,

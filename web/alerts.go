@@ -46,10 +46,47 @@ type subscriber struct {
 
 // delivery is an alert on its way to subscribers. When none of its hazards is restricted every
 // subscriber may see all of it, so its event is encoded once here rather than once per subscriber:
-// with a thousand dispatchers connected, that is most of the work of an alert.
+// with a thousand dispatchers connected, that is most of the work of an alert. When some are,
+// the event is encoded once for each set of hazards that subscribers may see.
 type delivery struct {
 	a     peel.Alert
 	frame []byte
+
+	mu     sync.Mutex
+	byView map[string][]byte // visible hazards ("1" or "0" for each) -> event
+}
+
+// frameFor is the event for a subscriber, or nil when the subscriber is to see nothing of it.
+func (d *delivery) frameFor(s *subscriber) []byte {
+	if !s.area.contains(d.a.Incident.Location.Lat, d.a.Incident.Location.Lon) {
+		return nil
+	}
+	if d.frame != nil {
+		return d.frame
+	}
+	view := make([]byte, len(d.a.Hazards))
+	visible := false
+	for i, h := range d.a.Hazards {
+		view[i] = '0'
+		if s.p.CanSee(h.Access) {
+			view[i], visible = '1', true
+		}
+	}
+	if !visible {
+		return nil
+	}
+	d.mu.Lock()
+	defer d.mu.Unlock()
+	if f, ok := d.byView[string(view)]; ok {
+		return f
+	}
+	out, _ := forSubscriber(d.a, s)
+	f := sseFrame(d.a.Seq, out)
+	if d.byView == nil {
+		d.byView = map[string][]byte{}
+	}
+	d.byView[string(view)] = f
+	return f
 }
 
 func newDelivery(a peel.Alert) *delivery {
@@ -296,13 +333,9 @@ func (s *Server) alertStream(w http.ResponseWriter, r *http.Request) {
 			return true
 		}
 		sent = a.Seq
-		frame := d.frame
-		if frame == nil || !sub.area.contains(a.Incident.Location.Lat, a.Incident.Location.Lon) {
-			out, ok := forSubscriber(a, sub)
-			if !ok {
-				return true
-			}
-			frame = sseFrame(a.Seq, out)
+		frame := d.frameFor(sub)
+		if frame == nil {
+			return true
 		}
 		if _, err := w.Write(frame); err != nil {
 			return false

@@ -9,6 +9,7 @@ import (
 
 	"github.com/peel-rms/peel"
 	"github.com/peel-rms/peel/auth"
+	"github.com/peel-rms/peel/hazard"
 	"github.com/peel-rms/peel/pole"
 	"github.com/peel-rms/peel/sqlite"
 	"github.com/peel-rms/peel/sqlstore"
@@ -98,5 +99,33 @@ func TestDeliveryEncodesOpenAlertsOnce(t *testing.T) {
 	}
 	if _, ok := forSubscriber(closed, &subscriber{p: officer}); ok {
 		t.Error("an officer may see the restricted hazard")
+	}
+}
+
+// With a restricted hazard, subscribers who may see the same hazards share one event, and each
+// sees only what they may.
+func TestDeliverySharesEventsByView(t *testing.T) {
+	lat, lon := 53.8, -1.55
+	perms := []auth.Permission{auth.PermRead}
+	pc1 := &subscriber{p: &auth.Principal{Username: "pc1", Roles: []string{"officer"}, Perms: perms}}
+	pc2 := &subscriber{p: &auth.Principal{Username: "pc2", Roles: []string{"officer"}, Perms: perms}}
+	dc := &subscriber{p: &auth.Principal{Username: "dc", Roles: []string{"investigator"}, Perms: perms}}
+	far := &subscriber{p: pc1.p, area: &area{box: [4]float64{51.5, -0.1, 500}, circle: true}}
+	open := hazard.Hazard{Type: "firearm", Code: "stored_at", Record: hazard.Ref{ID: "o1"}}
+	secret := hazard.Hazard{Type: "marker", Code: "OS", Record: hazard.Ref{ID: "p6"}}
+	d := newDelivery(peel.Alert{Seq: 3, Reason: "raised", Incident: peel.AlertIncident{ID: "i1", Location: peel.AlertLocation{Lat: &lat, Lon: &lon}},
+		Hazards: []peel.AlertHazard{{Hazard: open}, {Hazard: secret, Access: &pole.Access{Roles: []string{"investigator"}}}}})
+	f1, f2, f3 := d.frameFor(pc1), d.frameFor(pc2), d.frameFor(dc)
+	if f1 == nil || &f1[0] != &f2[0] {
+		t.Error("two officers did not share one event")
+	}
+	if strings.Contains(string(f1), `"p6"`) || !strings.Contains(string(f1), `"o1"`) {
+		t.Errorf("officer's event: %s", f1)
+	}
+	if !strings.Contains(string(f3), `"p6"`) || strings.Contains(string(f3), `"access"`) {
+		t.Errorf("investigator's event: %s", f3)
+	}
+	if d.frameFor(far) != nil {
+		t.Error("a subscriber elsewhere was sent the alert")
 	}
 }
