@@ -520,6 +520,10 @@ func absDuration(d time.Duration) time.Duration {
 	return d
 }
 
+// Identifiers are the distinctive tokens quoted in a summary that join reports of one incident:
+// what MatchIndex looks candidates up by, for stores that keep their own index.
+func Identifiers(s string) []string { return identifiers(s) }
+
 // identifiers returns the distinctive tokens quoted in a summary, upper-cased and de-duplicated:
 // tokens of 5 to 8 characters mixing letters and digits (vehicle registrations, crime and
 // incident references, postcodes written without a space), and current-format UK registrations

@@ -300,6 +300,13 @@ func (s *Store) openCandidates(ctx context.Context, q querier, rules incident.Ru
 		args = append(args, rep.LocationID)
 		parts = append(parts, `SELECT id, state, reports FROM incident_masters WHERE `+when(`location_id = ? AND open = 1`))
 	}
+	// Incidents quoting the same identifiers match wherever they were reported from.
+	if ids := incident.Identifiers(rep.Summary); len(ids) > 0 {
+		for _, id := range ids {
+			args = append(args, id)
+		}
+		parts = append(parts, `SELECT m.id, m.state, m.reports FROM incident_identifiers i JOIN incident_masters m ON m.id = i.master_id WHERE i.ident IN (`+inList(len(ids))+`) AND m.open = 1`)
+	}
 	if len(parts) == 0 {
 		return nil, nil, nil
 	}
@@ -347,9 +354,17 @@ func (tx *Tx) putMaster(ctx context.Context, r incident.Report, reports int, ope
 	} else {
 		_, err = tx.exec(ctx, `UPDATE incident_masters SET open = ?, state = ?, lat = ?, lon = ?, t_from = ?, t_until = ?, location_id = ?, reports = ? WHERE id = ?`,
 			boolInt(open), string(state), lat, lon, from, until, nullString(r.LocationID), reports, r.ID)
+		if err == nil {
+			_, err = tx.exec(ctx, `DELETE FROM incident_identifiers WHERE master_id = ?`, r.ID)
+		}
 	}
 	if err != nil {
 		return fmt.Errorf("incident state: %w", err)
+	}
+	for _, id := range incident.Identifiers(r.Summary) {
+		if _, err := tx.exec(ctx, `INSERT INTO incident_identifiers (ident, master_id) VALUES (?, ?)`, id, r.ID); err != nil {
+			return fmt.Errorf("incident identifiers: %w", err)
+		}
 	}
 	tx.changes = append(tx.changes, peel.Change{Kind: "incident", ID: r.ID})
 	return nil
@@ -739,6 +754,9 @@ func (s *Store) JoinIncidents(ctx context.Context, p *auth.Principal, incidentID
 			return err
 		}
 		if err := tx.flush(ctx); err != nil {
+			return err
+		}
+		if _, err := tx.exec(ctx, `DELETE FROM incident_identifiers WHERE master_id = ?`, otherID); err != nil {
 			return err
 		}
 		if _, err := tx.exec(ctx, `DELETE FROM incident_masters WHERE id = ?`, otherID); err != nil {

@@ -5,6 +5,7 @@ import (
 	"time"
 
 	"github.com/peel-rms/peel"
+	"github.com/peel-rms/peel/incident"
 	"github.com/peel-rms/peel/pole"
 )
 
@@ -128,6 +129,29 @@ func testIntake(e *Env) {
 	e.Must(err)
 	if r4.DuplicateOf != nil {
 		t.Errorf("matched a closed incident")
+	}
+	// A report quoting the registration of an open incident's vehicle joins it though given 3 km
+	// away, as the matching package's Replay joins them; without it, the two are apart.
+	north, south := 54.60, 54.573
+	crash := at.Add(-5 * time.Hour)
+	vrm1, err := e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "road_traffic_collision", OccurredAt: moment(crash),
+		Location: peel.IntakeLocation{Lat: &north, Lon: &lon}, Summary: "two cars, AB12 CDE drove off"})
+	e.Must(err)
+	vrm2, err := e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "road_traffic_collision", OccurredAt: moment(crash.Add(6 * time.Minute)),
+		Location: peel.IntakeLocation{Lat: &south, Lon: &lon}, Summary: "AB12CDE failed to stop after a collision"})
+	e.Must(err)
+	plain, err := e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "road_traffic_collision", OccurredAt: moment(crash.Add(7 * time.Minute)),
+		Location: peel.IntakeLocation{Lat: &south, Lon: &lon}, Summary: "a collision"})
+	e.Must(err)
+	mk := func(id, summary string, la float64, when time.Time) incident.Report {
+		return incident.Report{ID: id, Category: "road_traffic_collision", Summary: summary, Lat: la, Lon: lon, HasPoint: true, OccurredAt: when, ReportedAt: when}
+	}
+	want := incident.Replay(incident.DefaultRules(), []incident.Report{mk("a", "two cars, AB12 CDE drove off", north, crash), mk("b", "AB12CDE failed to stop after a collision", south, crash.Add(6*time.Minute))}, 0)
+	if joined := vrm2.DuplicateOf != nil && *vrm2.DuplicateOf == vrm1.Record.ID; joined != (want["b"] == want["a"]) || !joined {
+		t.Errorf("a report quoting the registration: joined %v, Replay %v", joined, want)
+	}
+	if plain.DuplicateOf != nil && *plain.DuplicateOf == vrm1.Record.ID {
+		t.Error("a report 3 km away quoting nothing joined the incident")
 	}
 	// Bad input is refused naming the field, and writes nothing.
 	_, err = e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "alien_landing"})

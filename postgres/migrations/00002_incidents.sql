@@ -16,6 +16,15 @@ CREATE TABLE incident_masters (
 CREATE INDEX incident_masters_point ON incident_masters (open, lat, lon);
 CREATE INDEX incident_masters_location ON incident_masters (location_id, open);
 
+-- Identifiers (vehicle registrations, references) quoted in open incidents' reports, so that a
+-- report quoting one finds its incident wherever it was reported from.
+CREATE TABLE incident_identifiers (
+    ident     TEXT NOT NULL,
+    master_id TEXT NOT NULL,
+    PRIMARY KEY (ident, master_id)
+);
+CREATE INDEX incident_identifiers_master ON incident_identifiers (master_id);
+
 -- Hazard alerts, in the order they were raised; subscribers resume after the last seq they saw.
 CREATE TABLE alerts (
     seq         BIGINT PRIMARY KEY,
@@ -28,4 +37,5 @@ CREATE TABLE alerts (
 
 -- +goose Down
 DROP TABLE alerts;
+DROP TABLE incident_identifiers;
 DROP TABLE incident_masters;
