@@ -7,7 +7,6 @@ import (
 	"net/http"
 	"net/http/httptest"
 	"sync"
-	"sync/atomic"
 	"time"
 )
 
@@ -61,33 +60,9 @@ func BareFanout(ctx context.Context, cfg IncidentsConfig, frameBytes int) (Fanou
 	defer streamClient.CloseIdleConnections()
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	readers := make([]*streamReader, cfg.Subscribers)
-	var next atomic.Int64
-	var wg sync.WaitGroup
-	var firstErr error
-	for range min(32, cfg.Subscribers) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(readers) {
-					return
-				}
-				s, err := connect(sctx, streamClient, srv.URL, "")
-				if err != nil {
-					mu.Lock()
-					firstErr = err
-					mu.Unlock()
-					return
-				}
-				readers[i] = s
-			}
-		}()
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return res, firstErr
+	readers, err := connectAll(sctx, streamClient, srv.URL, "", cfg.Subscribers)
+	if err != nil {
+		return res, err
 	}
 	sent := map[string]time.Time{}
 	var ids []string
@@ -106,32 +81,8 @@ func BareFanout(ctx context.Context, cfg IncidentsConfig, frameBytes int) (Fanou
 			time.Sleep(cfg.Gap)
 		}
 	}
-	deadline := time.Now().Add(10 * time.Second)
-	for time.Now().Before(deadline) {
-		all := true
-		for _, s := range readers {
-			if s.count(ids) < len(ids) {
-				all = false
-				break
-			}
-		}
-		if all {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	var lat []time.Duration
-	for _, s := range readers {
-		s.mu.Lock()
-		for _, id := range ids {
-			if at, ok := s.got[id]; ok {
-				lat = append(lat, at.Sub(sent[id]))
-			} else {
-				res.Missed++
-			}
-		}
-		s.mu.Unlock()
-	}
+	lat, missed := collect(readers, ids, sent, 10*time.Second)
+	res.Missed = missed
 	res.Delivery = summarise(lat, 0)
 	cancel()
 	srv.Close()

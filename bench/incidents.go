@@ -258,6 +258,70 @@ func raisedIncident(data []byte) (string, bool) {
 	return string(rest[:end]), true
 }
 
+// connectAll connects n subscribers, 32 at a time.
+func connectAll(ctx context.Context, client *http.Client, srvURL, token string, n int) ([]*streamReader, error) {
+	subs := make([]*streamReader, n)
+	var wg sync.WaitGroup
+	var mu sync.Mutex
+	var firstErr error
+	var next atomic.Int64
+	for range min(32, n) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for {
+				i := int(next.Add(1) - 1)
+				if i >= len(subs) {
+					return
+				}
+				s, err := connect(ctx, client, srvURL, token)
+				if err != nil {
+					mu.Lock()
+					firstErr = err
+					mu.Unlock()
+					return
+				}
+				subs[i] = s
+			}
+		}()
+	}
+	wg.Wait()
+	return subs, firstErr
+}
+
+// collect waits up to wait for every subscriber to have read every event of ids, then returns
+// each delivery's time from its sending, and how many never came.
+func collect(subs []*streamReader, ids []string, sent map[string]time.Time, wait time.Duration) ([]time.Duration, int) {
+	deadline := time.Now().Add(wait)
+	for time.Now().Before(deadline) {
+		all := true
+		for _, s := range subs {
+			if s.count(ids) < len(ids) {
+				all = false
+				break
+			}
+		}
+		if all {
+			break
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	var lat []time.Duration
+	missed := 0
+	for _, s := range subs {
+		s.mu.Lock()
+		for _, id := range ids {
+			if at, ok := s.got[id]; ok {
+				lat = append(lat, at.Sub(sent[id]))
+			} else {
+				missed++
+			}
+		}
+		s.mu.Unlock()
+	}
+	return lat, missed
+}
+
 func (s *streamReader) count(ids []string) int {
 	s.mu.Lock()
 	defer s.mu.Unlock()
@@ -310,35 +374,10 @@ func AlertLatency(ctx context.Context, kind string, cfg IncidentsConfig, dir str
 	defer streamClient.CloseIdleConnections()
 	sctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	subs := make([]*streamReader, cfg.Subscribers)
 	start := time.Now()
-	var wg sync.WaitGroup
-	var firstErr error
-	var mu sync.Mutex
-	next := atomic.Int64{}
-	for range min(32, cfg.Subscribers) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				i := int(next.Add(1) - 1)
-				if i >= len(subs) {
-					return
-				}
-				s, err := connect(sctx, streamClient, srv.URL, token)
-				if err != nil {
-					mu.Lock()
-					firstErr = err
-					mu.Unlock()
-					return
-				}
-				subs[i] = s
-			}
-		}()
-	}
-	wg.Wait()
-	if firstErr != nil {
-		return res, fmt.Errorf("subscribe: %w", firstErr)
+	subs, err := connectAll(sctx, streamClient, srv.URL, token, cfg.Subscribers)
+	if err != nil {
+		return res, fmt.Errorf("subscribe: %w", err)
 	}
 	res.Connect = time.Since(start)
 
@@ -398,34 +437,8 @@ func AlertLatency(ctx context.Context, kind string, cfg IncidentsConfig, dir str
 			time.Sleep(cfg.Gap / 2)
 		}
 	}
-	// Wait for the stragglers, then read what arrived.
-	deadline := time.Now().Add(10*time.Second + cfg.Gap)
-	for time.Now().Before(deadline) {
-		all := true
-		for _, s := range subs {
-			if s.count(ids) < len(ids) {
-				all = false
-				break
-			}
-		}
-		if all {
-			break
-		}
-		time.Sleep(50 * time.Millisecond)
-	}
-	var lat []time.Duration
-	for _, s := range subs {
-		s.mu.Lock()
-		for _, id := range ids {
-			at, ok := s.got[id]
-			if !ok {
-				res.Missed++
-				continue
-			}
-			lat = append(lat, at.Sub(sent[id]))
-		}
-		s.mu.Unlock()
-	}
+	lat, missed := collect(subs, ids, sent, 10*time.Second+cfg.Gap)
+	res.Missed = missed
 	res.Delivery = summarise(lat, 0)
 	res.Post = summarise(post, 0)
 	var frames, size int

@@ -111,54 +111,7 @@ func Import(ctx context.Context, t *Target, f *Force, tempDir string) (ImportRes
 // search measurement: a single import into a young PostgreSQL database slows quadratically while
 // the planner's statistics still describe empty tables (see the report).
 func ImportChunked(ctx context.Context, t *Target, f *Force, lines int, tempDir string) (ImportResult, error) {
-	in, err := os.Open(f.Path)
-	if err != nil {
-		return ImportResult{}, err
-	}
-	defer in.Close()
-	res := ImportResult{Store: t.Name, People: f.Config.People, Lines: f.Stats.Lines, Summary: &peel.ImportSummary{Created: map[string]int{}, Updated: map[string]int{}}}
-	sc := bufio.NewScanner(in)
-	sc.Buffer(make([]byte, 1<<20), 4<<20)
-	var chunk strings.Builder
-	n := 0
-	flush := func() error {
-		if n == 0 {
-			return nil
-		}
-		start := time.Now()
-		sum, err := t.Store.Import(ctx, auth.System("bench"), "bench", strings.NewReader(chunk.String()), peel.ImportOptions{TempDir: tempDir})
-		if err != nil {
-			return fmt.Errorf("import: %w", err)
-		}
-		if t.Store.Dialect().Dollar {
-			if _, err := t.Store.DB().ExecContext(ctx, "ANALYZE"); err != nil {
-				return err
-			}
-		}
-		res.Peel += time.Since(start)
-		for k, v := range sum.Created {
-			res.Summary.Created[k] += v
-			res.Records += v
-		}
-		res.Summary.Links += sum.Links
-		res.Summary.Calls += sum.Calls
-		chunk.Reset()
-		n = 0
-		return nil
-	}
-	for sc.Scan() {
-		chunk.Write(sc.Bytes())
-		chunk.WriteByte('\n')
-		if n++; n >= lines {
-			if err := flush(); err != nil {
-				return res, err
-			}
-		}
-	}
-	if err := sc.Err(); err != nil {
-		return res, err
-	}
-	return res, flush()
+	return ImportGrowing(ctx, t, f, lines, lines, tempDir)
 }
 
 // baselineRow is one line as the baseline stores it.
