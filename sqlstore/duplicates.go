@@ -301,18 +301,9 @@ func (s *Store) Dedupe(ctx context.Context, p *auth.Principal) (*peel.DedupeSumm
 	rows.Close()
 	deferred := map[string]bool{}
 	rows, err = s.r.QueryContext(ctx, `SELECT m.person_id FROM duplicate_members m JOIN duplicate_groups g ON g.id = m.group_id WHERE g.status = 'deferred'`)
-	if err != nil {
+	if err := addIDs(rows, err, deferred); err != nil {
 		return nil, err
 	}
-	for rows.Next() {
-		var id string
-		if err := rows.Scan(&id); err != nil {
-			rows.Close()
-			return nil, err
-		}
-		deferred[id] = true
-	}
-	rows.Close()
 	var pool []match.Person
 	for _, mp := range people {
 		if !deferred[mp.ID] {

@@ -107,19 +107,7 @@ func (s *Store) withoutIdleEvents(ctx context.Context, q querier, in []*pole.Lin
 		}
 		args = append(args, from, asOf.UnixMicro())
 		rows, err := q.query(ctx, `SELECT id FROM records WHERE id IN (`+inList(n)+`) AND (kind <> 'event' OR (category IN (`+inList(len(cats))+`) AND occurred_at >= ? AND occurred_at <= ?))`, args...)
-		if err != nil {
-			return nil, err
-		}
-		for rows.Next() {
-			var id string
-			if err := rows.Scan(&id); err != nil {
-				rows.Close()
-				return nil, err
-			}
-			keep[id] = true
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
+		if err := addIDs(rows, err, keep); err != nil {
 			return nil, err
 		}
 	}

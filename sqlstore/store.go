@@ -254,6 +254,22 @@ func (s *Store) write(ctx context.Context, f func(tx *Tx) error) error {
 	return nil
 }
 
+// addIDs adds the one string column of rows to set, and closes rows.
+func addIDs(rows *sql.Rows, err error, set map[string]bool) error {
+	if err != nil {
+		return err
+	}
+	defer rows.Close()
+	for rows.Next() {
+		var id string
+		if err := rows.Scan(&id); err != nil {
+			return err
+		}
+		set[id] = true
+	}
+	return rows.Err()
+}
+
 // reader runs queries on the read pool.
 type reader struct {
 	s  *Store
