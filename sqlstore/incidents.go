@@ -72,6 +72,10 @@ func (s *Store) Intake(ctx context.Context, p *auth.Principal, in *peel.IntakeRe
 	res := &peel.IntakeResult{}
 	var masterID, locID string
 	var point *[2]float64
+	// The hazards of the place given are read before the write, outside the writer's lock: most
+	// reports raise a new incident there, and working them out is most of an intake's work. A
+	// hazard written meanwhile is caught by the hazard watch, as any added later is.
+	early, earlyPlace := s.earlyHazards(ctx, in.Location)
 	err = s.write(ctx, func(tx *Tx) error {
 		if l := tx.s.dialect.IntakeLock; l != "" {
 			if _, err := tx.exec(ctx, l); err != nil {
@@ -217,8 +221,14 @@ func (s *Store) Intake(ctx context.Context, p *auth.Principal, in *peel.IntakeRe
 			return err
 		}
 		own[rec.ID] = true
-		all, err := s.placeHazards(ctx, tx, auth.System("alerts"), mloc, mpoint, tx.now, own)
-		if err != nil {
+		var all []accessHazard
+		if earlyPlace != "" && earlyPlace == placeKey(mloc, mpoint) {
+			for _, h := range early {
+				if !own[h.Record.ID] {
+					all = append(all, h)
+				}
+			}
+		} else if all, err = s.placeHazards(ctx, tx, auth.System("alerts"), mloc, mpoint, tx.now, own); err != nil {
 			return err
 		}
 		if res.DuplicateOf == nil && len(all) > 0 {
@@ -263,6 +273,37 @@ func (s *Store) Intake(ctx context.Context, p *auth.Principal, in *peel.IntakeRe
 	}
 	res.Record, err = s.loadRecord(ctx, &reader{s: s, db: s.w}, res.Record.ID)
 	return res, err
+}
+
+// earlyHazards are the hazards of a report's place when it is a location record or a point, with
+// the place's key; "" when the place is an address still to be resolved, or cannot be read.
+func (s *Store) earlyHazards(ctx context.Context, loc peel.IntakeLocation) ([]accessHazard, string) {
+	var id string
+	var pt *[2]float64
+	switch {
+	case loc.ID != "":
+		id = loc.ID
+	case loc.Address == nil && loc.Lat != nil && loc.Lon != nil:
+		pt = &[2]float64{*loc.Lat, *loc.Lon}
+	default:
+		return nil, ""
+	}
+	hs, err := s.placeHazards(ctx, &reader{s: s, db: s.r}, auth.System("alerts"), id, pt, s.Now(), nil)
+	if err != nil {
+		return nil, "" // worked out in the write, which says what is wrong
+	}
+	return hs, placeKey(id, pt)
+}
+
+// placeKey names where an incident is for hazards: its location record, else its point.
+func placeKey(loc string, pt *[2]float64) string {
+	switch {
+	case loc != "":
+		return "L" + loc
+	case pt != nil:
+		return fmt.Sprintf("P%v,%v", pt[0], pt[1])
+	}
+	return ""
 }
 
 func asPoleError(err error, pe **pole.Error) bool {

@@ -3,7 +3,6 @@ package sqlstore
 import (
 	"context"
 	"database/sql"
-	"fmt"
 	"strings"
 	"sync"
 	"time"
@@ -182,10 +181,7 @@ func (s *Store) checkOpenIncidents(ctx context.Context, touched []string) error 
 		if err != nil {
 			return err
 		}
-		place := m.loc
-		if place == "" && m.pt != nil {
-			place = fmt.Sprintf("%v,%v", m.pt[0], m.pt[1])
-		}
+		place := placeKey(m.loc, m.pt)
 		all, ok := byPlace[place]
 		if !ok {
 			if all, err = s.placeHazards(ctx, rd, sys, m.loc, m.pt, now, nil); err != nil {
