@@ -130,6 +130,15 @@ func (tx *Tx) execPrepared(ctx context.Context, query string, args ...any) (sql.
 		tx.stmts = map[string]*sql.Stmt{}
 	}
 	st, ok := tx.stmts[query]
+	if !ok && !tx.seen[query] {
+		// Prepared the second time: a statement run once (the audit append of a view) would
+		// pay for preparing and closing it, two more round trips to a PostgreSQL server.
+		if tx.seen == nil {
+			tx.seen = map[string]bool{}
+		}
+		tx.seen[query] = true
+		return tx.exec(ctx, query, args...)
+	}
 	if !ok {
 		var err error
 		st, err = tx.PrepareContext(ctx, tx.s.q(query))

@@ -200,6 +200,7 @@ type Tx struct {
 	// bulk associates an entry with many records without putting them all in its hashed content.
 	bulk     map[*audit.Entry][]string
 	stmts    map[string]*sql.Stmt // prepared statements, closed with the transaction
+	seen     map[string]bool      // statements run once, to be prepared if run again
 	buf      map[string]*rowBuf
 	bufOrder []string
 }
