@@ -4,7 +4,7 @@
 PEEL_TEST_POSTGRES ?= postgres://postgres@127.0.0.1:5432/postgres?sslmode=disable
 export PEEL_TEST_POSTGRES
 
-.PHONY: build run test bench lint assets clean
+.PHONY: build run test bench bench-dedupe bench-analysis bench-incidents bench-all lint assets clean
 
 build: assets
 	go build -o bin/peel ./cmd/peel
@@ -16,8 +16,21 @@ test: assets
 	go vet ./...
 	go test -count=1 -timeout 20m ./...
 
+# Each benchmark prints its figures beside a baseline from the same run. They need PostgreSQL at
+# PEEL_TEST_POSTGRES and take minutes (bench-analysis builds a 200,000-person force: most of an hour).
 bench: assets
 	go run ./bench/cmd/peelbench
+
+bench-dedupe:
+	go run ./bench/cmd/peelbench-dedupe
+
+bench-analysis:
+	go run ./bench/cmd/peelbench-analysis
+
+bench-incidents:
+	go run ./bench/cmd/peelbench-incidents
+
+bench-all: bench bench-dedupe bench-analysis bench-incidents
 
 lint:
 	test -z "$$(gofmt -l .)"
