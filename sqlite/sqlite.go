@@ -48,7 +48,10 @@ func Open(ctx context.Context, dir string, opts sqlstore.Options) (*sqlstore.Sto
 		return nil, err
 	}
 	rpragmas := url.Values{}
-	for _, p := range []string{"busy_timeout(10000)", "query_only(1)", "cache_size(-32000)", "temp_store(MEMORY)", "mmap_size(1073741824)"} {
+	// No memory map for readers: every commit (an audited view commits its entry) changes the
+	// snapshot they read, and mapped readers served audited views at about 3,000/s against 5,700/s
+	// without, for no gain on the link-analysis questions.
+	for _, p := range []string{"busy_timeout(10000)", "query_only(1)", "cache_size(-32000)", "temp_store(MEMORY)"} {
 		rpragmas.Add("_pragma", p)
 	}
 	r, err := sql.Open("sqlite", "file:"+path+"?"+rpragmas.Encode())
