@@ -44,14 +44,11 @@ type subscriber struct {
 	gone chan struct{}
 }
 
-// delivery is an alert on its way to subscribers. When none of its hazards is restricted every
-// subscriber may see all of it, so its event is encoded once here rather than once per subscriber:
-// with a thousand dispatchers connected, that is most of the work of an alert. When some are,
-// the event is encoded once for each set of hazards that subscribers may see.
+// delivery is an alert on its way to subscribers. Its event is encoded once for each set of
+// hazards that subscribers may see (once in all when none is restricted), not once per
+// subscriber: with a thousand dispatchers connected, that was most of the work of an alert.
 type delivery struct {
-	a     peel.Alert
-	frame []byte
-
+	a      peel.Alert
 	mu     sync.Mutex
 	byView map[string][]byte // visible hazards ("1" or "0" for each) -> event
 }
@@ -60,9 +57,6 @@ type delivery struct {
 func (d *delivery) frameFor(s *subscriber) []byte {
 	if !s.area.contains(d.a.Incident.Location.Lat, d.a.Incident.Location.Lon) {
 		return nil
-	}
-	if d.frame != nil {
-		return d.frame
 	}
 	view := make([]byte, len(d.a.Hazards))
 	visible := false
@@ -87,25 +81,6 @@ func (d *delivery) frameFor(s *subscriber) []byte {
 	}
 	d.byView[string(view)] = f
 	return f
-}
-
-func newDelivery(a peel.Alert) *delivery {
-	d := &delivery{a: a}
-	for _, h := range a.Hazards {
-		if h.Access != nil && (len(h.Access.Roles) > 0 || len(h.Access.Users) > 0) {
-			return d
-		}
-	}
-	open := a
-	open.Hazards = make([]peel.AlertHazard, len(a.Hazards))
-	for i, h := range a.Hazards {
-		h.Access = nil
-		open.Hazards[i] = h
-	}
-	if len(open.Hazards) > 0 {
-		d.frame = sseFrame(a.Seq, open)
-	}
-	return d
 }
 
 // sseFrame is one alert as a Server-Sent Event.
@@ -153,7 +128,7 @@ func (b *broker) deliver(ctx context.Context) {
 		}
 		b.mu.Lock()
 		for _, a := range as {
-			d := newDelivery(a)
+			d := &delivery{a: a}
 			for s := range b.subs {
 				select {
 				case s.ch <- d:
