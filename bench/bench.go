@@ -77,6 +77,12 @@ func OpenSQLite(ctx context.Context, dir string) (*Target, error) {
 // OpenPostgres creates a fresh database peel_bench_<random> on the server at serverURL and opens
 // a store on it; Close drops the database.
 func OpenPostgres(ctx context.Context, serverURL string) (*Target, error) {
+	return newPostgres(ctx, serverURL, "")
+}
+
+// newPostgres creates a database peel_bench_<random>, a copy of template when one is named, and
+// opens a store on it; Close drops the database.
+func newPostgres(ctx context.Context, serverURL, template string) (*Target, error) {
 	admin, err := adminDB(serverURL)
 	if err != nil {
 		return nil, err
@@ -87,12 +93,16 @@ func OpenPostgres(ctx context.Context, serverURL string) (*Target, error) {
 		return nil, err
 	}
 	name := "peel_bench_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name); err != nil {
+	create := "CREATE DATABASE " + name
+	if template != "" {
+		create += " TEMPLATE " + template
+	}
+	if _, err := admin.ExecContext(ctx, create); err != nil {
 		admin.Close()
-		return nil, fmt.Errorf("create database: %w", err)
+		return nil, fmt.Errorf("create database %s: %w", name, err)
 	}
 	drop := func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
+		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
 		defer cancel()
 		_, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
 		return errors.Join(err, admin.Close())

@@ -4,8 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"context"
-	crand "crypto/rand"
-	"encoding/hex"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -28,9 +26,7 @@ import (
 	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/incident"
 	"github.com/peel-rms/peel/pole"
-	"github.com/peel-rms/peel/postgres"
 	"github.com/peel-rms/peel/sqlite"
-	"github.com/peel-rms/peel/sqlstore"
 	"github.com/peel-rms/peel/storetest"
 )
 
@@ -599,7 +595,7 @@ func IntakeThroughput(ctx context.Context, kind string, cfg IncidentsConfig, dir
 			t, err = copySQLite(ctx, cfg.IntakeSQLite, filepath.Join(dir, name))
 		case kind == "postgres" && cfg.IntakePostgres != "":
 			res.Base = cfg.IntakePostgres
-			t, err = copyPostgres(ctx, cfg.PostgresURL, cfg.IntakePostgres)
+			t, err = newPostgres(ctx, cfg.PostgresURL, cfg.IntakePostgres)
 		default:
 			t, err = open(ctx, kind, filepath.Join(dir, name), Config{PostgresURL: cfg.PostgresURL})
 		}
@@ -782,38 +778,4 @@ func copySQLite(ctx context.Context, from, to string) (*Target, error) {
 		}
 	}
 	return OpenSQLite(ctx, to)
-}
-
-// copyPostgres creates a fresh database from a template database and opens a store on it; Close
-// drops it.
-func copyPostgres(ctx context.Context, serverURL, template string) (*Target, error) {
-	admin, err := adminDB(serverURL)
-	if err != nil {
-		return nil, err
-	}
-	var b [6]byte
-	if _, err := crand.Read(b[:]); err != nil {
-		admin.Close()
-		return nil, err
-	}
-	name := "peel_bench_" + hex.EncodeToString(b[:])
-	if _, err := admin.ExecContext(ctx, "CREATE DATABASE "+name+" TEMPLATE "+template); err != nil {
-		admin.Close()
-		return nil, fmt.Errorf("copy database %s: %w", template, err)
-	}
-	drop := func() error {
-		ctx, cancel := context.WithTimeout(context.Background(), 5*time.Minute)
-		defer cancel()
-		_, err := admin.ExecContext(ctx, "DROP DATABASE IF EXISTS "+name+" WITH (FORCE)")
-		return errors.Join(err, admin.Close())
-	}
-	dbURL, err := withDatabase(serverURL, name)
-	if err != nil {
-		return nil, errors.Join(err, drop())
-	}
-	s, err := postgres.Open(ctx, dbURL, sqlstore.Options{Logger: quietLogger()})
-	if err != nil {
-		return nil, errors.Join(err, drop())
-	}
-	return &Target{Name: "postgres", Store: s, Dir: name, close: func() error { return errors.Join(s.Close(), drop()) }}, nil
 }
