@@ -397,3 +397,12 @@ func TestBareFrameIsARaisedAlert(t *testing.T) {
 		t.Errorf("data line of %d bytes, asked for 900", n)
 	}
 }
+
+func TestValueRows(t *testing.T) {
+	if got := valueRows(2, 3, false); got != "(?,?,?),(?,?,?)" {
+		t.Errorf("valueRows sqlite = %q", got)
+	}
+	if got := valueRows(2, 2, true); got != "($1,$2),($3,$4)" {
+		t.Errorf("valueRows postgres = %q", got)
+	}
+}

@@ -291,22 +291,11 @@ func insertCalls(ctx context.Context, t *Target, table, key string, rows []callR
 	}
 	const per = 500
 	stmt := func(n int) string {
-		var b strings.Builder
-		b.WriteString("INSERT INTO " + table + " (caller, start, called, type, duration, cell) VALUES ")
-		for i := range n {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			if dollar {
-				fmt.Fprintf(&b, "($%d,$%d,$%d,$%d,$%d,$%d)", 6*i+1, 6*i+2, 6*i+3, 6*i+4, 6*i+5, 6*i+6)
-			} else {
-				b.WriteString("(?,?,?,?,?,?)")
-			}
-		}
+		q := "INSERT INTO " + table + " (caller, start, called, type, duration, cell) VALUES " + valueRows(n, 6, dollar)
 		if key != "" {
-			b.WriteString(" ON CONFLICT DO NOTHING")
+			q += " ON CONFLICT DO NOTHING"
 		}
-		return b.String()
+		return q
 	}
 	full := stmt(per)
 	start := time.Now()

@@ -164,19 +164,7 @@ func Baseline(ctx context.Context, t *Target, f *Force) (time.Duration, error) {
 	}
 	const per = 500
 	stmt := func(n int) string {
-		var b strings.Builder
-		b.WriteString("INSERT INTO " + table + " (id, kind, body) VALUES ")
-		for i := range n {
-			if i > 0 {
-				b.WriteByte(',')
-			}
-			if dollar {
-				fmt.Fprintf(&b, "($%d,$%d,$%d)", 3*i+1, 3*i+2, 3*i+3)
-			} else {
-				b.WriteString("(?,?,?)")
-			}
-		}
-		return b.String()
+		return "INSERT INTO " + table + " (id, kind, body) VALUES " + valueRows(n, 3, dollar)
 	}
 	full := stmt(per)
 	start := time.Now()
@@ -306,4 +294,28 @@ func Views(ctx context.Context, t *Target, ids []string, workers int, d time.Dur
 	res.Audited = summarise(lat[1], wall[1])
 	res.NoAudit.Failures, res.Audited.Failures = fails[0], fails[1]
 	return res, nil
+}
+
+// valueRows is the VALUES list of a multi-row INSERT of n rows of width columns, with "?" or
+// "$1"-style placeholders.
+func valueRows(n, width int, dollar bool) string {
+	var b strings.Builder
+	for i := range n {
+		if i > 0 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('(')
+		for j := range width {
+			if j > 0 {
+				b.WriteByte(',')
+			}
+			if dollar {
+				fmt.Fprintf(&b, "$%d", width*i+j+1)
+			} else {
+				b.WriteByte('?')
+			}
+		}
+		b.WriteByte(')')
+	}
+	return b.String()
 }
