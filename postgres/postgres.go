@@ -42,7 +42,7 @@ func Open(ctx context.Context, url string, opts sqlstore.Options) (*sqlstore.Sto
 		db.Close()
 		return nil, err
 	}
-	d := sqlstore.Dialect{Name: "postgres", Dollar: true, ChainLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", chainLockKey), MaxParams: 65535,
+	d := sqlstore.Dialect{Name: "postgres", Dollar: true, ChainLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", chainLockKey), MaxParams: 65535, WritableCTE: true,
 		Notify: "SELECT pg_notify('" + alertChannel + "', '')", IntakeLock: "SELECT pg_advisory_xact_lock(7340003)",
 		Analyze: "ANALYZE records, refs, record_keys, links, person_keys, person_features"}
 	s := sqlstore.New(d, db, db, opts)

@@ -78,7 +78,18 @@ func (tx *Tx) appendAudit(ctx context.Context) error {
 			links = append(links, id, e.Seq)
 		}
 	}
-	if err := tx.insertRows(ctx, "audit", "seq, at, user_name, action, records, purpose, detail, prev_hash, hash", 9, rows, ""); err != nil {
+	const auditCols = "seq, at, user_name, action, records, purpose, detail, prev_hash, hash"
+	if tx.s.dialect.WritableCTE && len(links) > 0 && len(rows)/9 <= 500 && len(links)/2 <= 500 && len(rows)+len(links) <= tx.s.dialect.MaxParams {
+		// A consultation's entry and its index rows in one statement: one round trip fewer.
+		q := "WITH a AS (INSERT INTO audit (" + auditCols + ") VALUES " + placeholders(len(rows)/9, 9) +
+			") INSERT INTO audit_records (record_id, seq) VALUES " + placeholders(len(links)/2, 2)
+		if _, err := tx.execPrepared(ctx, q, append(rows, links...)...); err != nil {
+			return fmt.Errorf("audit append: %w", err)
+		}
+		tx.entries = nil
+		return nil
+	}
+	if err := tx.insertRows(ctx, "audit", auditCols, 9, rows, ""); err != nil {
 		return fmt.Errorf("audit append: %w", err)
 	}
 	if err := tx.insertRows(ctx, "audit_records", "record_id, seq", 2, links, ""); err != nil {

@@ -22,24 +22,41 @@ const recordCols = "id, kind, version, created_at, updated_at, deleted, merged_i
 type scanner interface{ Scan(dest ...any) error }
 
 func scanRecord(sc scanner) (*pole.Record, error) {
-	var r pole.Record
-	var created, updated int64
-	var deleted int
-	var merged, access, flags, by sql.NullString
-	var body string
-	if err := sc.Scan(&r.ID, &r.Kind, &r.Version, &created, &updated, &deleted, &merged, &access, &flags, &body, &by); err != nil {
+	var raw rawRecord
+	if err := sc.Scan(raw.dest()...); err != nil {
 		return nil, err
 	}
-	r.CreatedAt, r.UpdatedAt = fromMicros(created), fromMicros(updated)
-	r.Deleted, r.MergedInto, r.UpdatedBy = deleted != 0, merged.String, by.String
-	if access.String != "" {
+	return raw.decode()
+}
+
+// rawRecord is a records row as read, before its JSON columns are decoded.
+type rawRecord struct {
+	id, kind              string
+	version               int
+	created, updated      int64
+	deleted               int
+	merged, access, flags sql.NullString
+	by                    sql.NullString
+	body                  string
+}
+
+// dest is what Scan fills, in the order of recordCols.
+func (raw *rawRecord) dest() []any {
+	return []any{&raw.id, &raw.kind, &raw.version, &raw.created, &raw.updated, &raw.deleted, &raw.merged, &raw.access, &raw.flags, &raw.body, &raw.by}
+}
+
+func (raw *rawRecord) decode() (*pole.Record, error) {
+	r := pole.Record{ID: raw.id, Kind: pole.Kind(raw.kind), Version: raw.version}
+	r.CreatedAt, r.UpdatedAt = fromMicros(raw.created), fromMicros(raw.updated)
+	r.Deleted, r.MergedInto, r.UpdatedBy = raw.deleted != 0, raw.merged.String, raw.by.String
+	if raw.access.String != "" {
 		r.Access = &pole.Access{}
-		if err := json.Unmarshal([]byte(access.String), r.Access); err != nil {
+		if err := json.Unmarshal([]byte(raw.access.String), r.Access); err != nil {
 			return nil, fmt.Errorf("record %s access: %w", r.ID, err)
 		}
 	}
-	if flags.String != "" {
-		if err := json.Unmarshal([]byte(flags.String), &r.Flags); err != nil {
+	if raw.flags.String != "" {
+		if err := json.Unmarshal([]byte(raw.flags.String), &r.Flags); err != nil {
 			return nil, fmt.Errorf("record %s flags: %w", r.ID, err)
 		}
 	}
@@ -47,14 +64,15 @@ func scanRecord(sc scanner) (*pole.Record, error) {
 	if err != nil {
 		return nil, err
 	}
-	if err := json.Unmarshal([]byte(body), b); err != nil {
+	if err := json.Unmarshal([]byte(raw.body), b); err != nil {
 		return nil, fmt.Errorf("record %s body: %w", r.ID, err)
 	}
 	r.Body = b
 	return &r, nil
 }
 
-// loadRecords reads records by id with their refs. Missing ids are absent from the map.
+// loadRecords reads records by id with their refs, in one statement per chunk (a round trip
+// is most of a small read's cost on PostgreSQL). Missing ids are absent from the map.
 func loadRecords(ctx context.Context, q querier, maxParams int, ids []string) (map[string]*pole.Record, error) {
 	out := make(map[string]*pole.Record, len(ids))
 	ids = uniq(ids)
@@ -66,43 +84,40 @@ func loadRecords(ctx context.Context, q querier, maxParams int, ids []string) (m
 		for i, id := range chunk {
 			args[i] = id
 		}
-		rows, err := q.query(ctx, "SELECT "+recordCols+" FROM records WHERE id IN ("+inList(len(chunk))+")", args...)
+		rows, err := q.query(ctx, "SELECT "+recordColsOf("r")+", f.source, f.ref FROM records r LEFT JOIN refs f ON f.record_id = r.id WHERE r.id IN ("+inList(len(chunk))+") ORDER BY f.source, f.ref", args...)
 		if err != nil {
 			return nil, fmt.Errorf("load records: %w", err)
 		}
 		for rows.Next() {
-			r, err := scanRecord(rows)
-			if err != nil {
+			var raw rawRecord
+			var source, ref sql.NullString
+			if err := rows.Scan(append(raw.dest(), &source, &ref)...); err != nil {
 				rows.Close()
 				return nil, err
 			}
-			out[r.ID] = r
-		}
-		rows.Close()
-		if err := rows.Err(); err != nil {
-			return nil, err
-		}
-		rows, err = q.query(ctx, "SELECT record_id, source, ref FROM refs WHERE record_id IN ("+inList(len(chunk))+") ORDER BY source, ref", args...)
-		if err != nil {
-			return nil, fmt.Errorf("load refs: %w", err)
-		}
-		for rows.Next() {
-			var id string
-			var ref pole.Ref
-			if err := rows.Scan(&id, &ref.Source, &ref.Ref); err != nil {
-				rows.Close()
-				return nil, err
+			r := out[raw.id]
+			if r == nil {
+				if r, err = raw.decode(); err != nil {
+					rows.Close()
+					return nil, err
+				}
+				out[r.ID] = r
 			}
-			if r := out[id]; r != nil {
-				r.Refs = append(r.Refs, ref)
+			if source.Valid {
+				r.Refs = append(r.Refs, pole.Ref{Source: source.String, Ref: ref.String})
 			}
 		}
 		rows.Close()
 		if err := rows.Err(); err != nil {
-			return nil, err
+			return nil, fmt.Errorf("load records: %w", err)
 		}
 	}
 	return out, nil
+}
+
+// recordColsOf is recordCols qualified by a table alias.
+func recordColsOf(alias string) string {
+	return alias + "." + strings.ReplaceAll(recordCols, ", ", ", "+alias+".")
 }
 
 func (s *Store) loadRecord(ctx context.Context, q querier, id string) (*pole.Record, error) {

@@ -41,6 +41,13 @@ type Dialect struct {
 	ChainLock string
 	// MaxParams bounds the placeholders in one statement.
 	MaxParams int
+	// WritableCTE is true when an INSERT may sit in a WITH clause, so two inserts go to the
+	// server as one statement.
+	WritableCTE bool
+	// CacheStatements keeps statements prepared per connection (see stmtCache). Not for
+	// PostgreSQL, where a prepared statement's generic plan, made while a young database was
+	// empty, went on scanning it as it grew.
+	CacheStatements bool
 }
 
 // Store is a Peel record store over an SQL database.
@@ -62,6 +69,7 @@ type Store struct {
 	alertSignal chan struct{}
 	watch       *hazardWatch
 	scorers     scorerCache
+	stmts       stmtCache
 	watchBusy   atomic.Bool
 }
 
@@ -109,6 +117,7 @@ func (s *Store) Close() error {
 	s.closeOnce.Do(func() {
 		close(s.done)
 		s.wg.Wait()
+		s.stmts.close()
 		err = errors.Join(s.w.Close(), func() error {
 			if s.r != s.w {
 				return s.r.Close()
@@ -201,20 +210,51 @@ type Tx struct {
 	bulk     map[*audit.Entry][]string
 	stmts    map[string]*sql.Stmt // prepared statements, closed with the transaction
 	seen     map[string]bool      // statements run once, to be prepared if run again
+	uncached map[string]bool      // statements to add to the store's cache after the commit
 	buf      map[string]*rowBuf
 	bufOrder []string
 }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.ExecContext(ctx, args...)
+	}
 	return tx.ExecContext(ctx, tx.s.q(query), args...)
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return tx.QueryContext(ctx, tx.s.q(query), args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := tx.stmt(ctx, query); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return tx.QueryRowContext(ctx, tx.s.q(query), args...)
+}
+
+// stmt is the store's cached statement for query, bound to this transaction; nil when the
+// query is not cached yet. The writer has one connection, held by this transaction, so a new
+// statement is noted here and prepared for the cache after the commit.
+func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
+	if !tx.s.dialect.CacheStatements {
+		return nil
+	}
+	q := tx.s.q(query)
+	st, ok := tx.s.stmts.peek(tx.s.w, q)
+	if st == nil {
+		if ok {
+			if tx.uncached == nil {
+				tx.uncached = map[string]bool{}
+			}
+			tx.uncached[q] = true
+		}
+		return nil
+	}
+	return tx.StmtContext(ctx, st)
 }
 
 // write runs f in one write transaction: commit when f returns nil, roll back otherwise.
@@ -242,6 +282,9 @@ func (s *Store) write(ctx context.Context, f func(tx *Tx) error) error {
 	}
 	if err := sqlTx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
+	}
+	for q := range tx.uncached {
+		s.stmts.get(ctx, s.w, q)
 	}
 	s.changed(tx.changes...)
 	if tx.watched != nil {
@@ -278,10 +321,16 @@ type reader struct {
 }
 
 func (r *reader) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
+	if st := r.s.cached(ctx, r.db, r.s.q(query)); st != nil {
+		return st.QueryContext(ctx, args...)
+	}
 	return r.db.QueryContext(ctx, r.s.q(query), args...)
 }
 
 func (r *reader) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
+	if st := r.s.cached(ctx, r.db, r.s.q(query)); st != nil {
+		return st.QueryRowContext(ctx, args...)
+	}
 	return r.db.QueryRowContext(ctx, r.s.q(query), args...)
 }
 

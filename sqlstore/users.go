@@ -319,7 +319,7 @@ func (s *Store) principalFor(ctx context.Context, u *auth.User, via string) (*au
 	for i, r := range u.Roles {
 		args[i] = r
 	}
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT name, permissions FROM roles WHERE name IN (`+inList(len(args))+`)`), args...)
+	rows, err := (&reader{s: s, db: s.r}).query(ctx, `SELECT name, permissions FROM roles WHERE name IN (`+inList(len(args))+`)`, args...)
 	if err != nil {
 		return nil, err
 	}
@@ -412,7 +412,8 @@ func (s *Store) CreateToken(ctx context.Context, p *auth.Principal, username, na
 // TokenPrincipal is the principal of an API token.
 func (s *Store) TokenPrincipal(ctx context.Context, secret string) (*auth.Principal, error) {
 	// One statement: a token is looked up on every API request.
-	u, err := scanUser(s.r.QueryRowContext(ctx, s.q(`SELECT `+userColsU+` FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.digest = ?`), auth.Digest(secret)))
+	rd := &reader{s: s, db: s.r}
+	u, err := scanUser(rd.queryRow(ctx, `SELECT `+userColsU+` FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.digest = ?`, auth.Digest(secret)))
 	if isNoRows(err) {
 		return nil, pole.Errorf(pole.EUnauthorized, "unknown API token")
 	}

@@ -79,6 +79,7 @@ func Run(t *testing.T, open Opener) {
 		{"Search", testSearch},
 		{"AuditChain", testAuditChain},
 		{"AuditOfRestricted", testAuditOfRestricted},
+		{"ConcurrentUse", testConcurrentUse},
 		{"UsersSessionsTokens", testUsers},
 		{"Vocabulary", testVocabulary},
 		{"SeedQueries", testSeedQueries},
