@@ -76,7 +76,8 @@ func (s *Store) Intake(ctx context.Context, p *auth.Principal, in *peel.IntakeRe
 	// reports raise a new incident there, and working them out is most of an intake's work. A
 	// hazard written meanwhile is caught by the hazard watch, as any added later is.
 	early, earlyPlace := s.earlyHazards(ctx, in.Location)
-	err = s.write(ctx, func(tx *Tx) error {
+	// Reports arriving together commit together, each behind its own savepoint (writeBatched).
+	err = s.writeBatched(ctx, func(tx *Tx) error {
 		if l := tx.s.dialect.IntakeLock; l != "" {
 			if _, err := tx.exec(ctx, l); err != nil {
 				return err
@@ -271,7 +272,7 @@ func (s *Store) Intake(ctx context.Context, p *auth.Principal, in *peel.IntakeRe
 	if err != nil {
 		return nil, err
 	}
-	res.Record, err = s.loadRecord(ctx, &reader{s: s, db: s.w}, res.Record.ID)
+	res.Record, err = s.loadRecord(ctx, &reader{s: s, db: s.r}, res.Record.ID)
 	return res, err
 }
 

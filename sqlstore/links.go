@@ -198,7 +198,7 @@ func (s *Store) CreateLink(ctx context.Context, p *auth.Principal, in *pole.Link
 	if err != nil {
 		return nil, false, err
 	}
-	out, err := s.loadLink(ctx, &reader{s: s, db: s.w}, l.ID)
+	out, err := s.loadLink(ctx, &reader{s: s, db: s.r}, l.ID)
 	return out, created, err
 }
 

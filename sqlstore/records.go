@@ -485,7 +485,7 @@ func (s *Store) Create(ctx context.Context, p *auth.Principal, in *pole.Input, o
 		return nil, false, err
 	}
 	// Re-read so the answer shows exactly what was stored, refs included.
-	rec, err = s.loadRecord(ctx, &reader{s: s, db: s.w}, rec.ID)
+	rec, err = s.loadRecord(ctx, &reader{s: s, db: s.r}, rec.ID)
 	return rec, created, err
 }
 

@@ -59,6 +59,7 @@ type Store struct {
 	now     func() time.Time
 
 	auditq    chan auditReq
+	batchq    chan batchedWrite
 	auditOnce sync.Once
 	closeOnce sync.Once
 	done      chan struct{}
@@ -90,8 +91,10 @@ func New(d Dialect, writer, reader *sql.DB, opts Options) *Store {
 		s.now = time.Now
 	}
 	s.auditq = make(chan auditReq, 4096)
-	s.wg.Add(1)
+	s.batchq = make(chan batchedWrite, 1024)
+	s.wg.Add(2)
 	go s.auditLoop()
+	go s.batchLoop()
 	s.startWatch()
 	return s
 }
@@ -268,6 +271,16 @@ func (s *Store) write(ctx context.Context, f func(tx *Tx) error) error {
 	if err := f(tx); err != nil {
 		return err
 	}
+	if err := tx.commit(ctx); err != nil {
+		return err
+	}
+	s.committed(ctx, tx)
+	return nil
+}
+
+// commit finishes a write transaction: the matching keys of people it touched, its buffered
+// rows, its audit entries and alerts, then the commit itself.
+func (tx *Tx) commit(ctx context.Context) error {
 	if err := tx.refreshPersonKeys(ctx); err != nil {
 		return err
 	}
@@ -280,9 +293,15 @@ func (s *Store) write(ctx context.Context, f func(tx *Tx) error) error {
 	if err := tx.appendAlerts(ctx); err != nil {
 		return err
 	}
-	if err := sqlTx.Commit(); err != nil {
+	if err := tx.Tx.Commit(); err != nil {
 		return fmt.Errorf("commit: %w", err)
 	}
+	return nil
+}
+
+// committed tells the rest of the process about a committed write: change hooks, the hazard
+// watch and alert subscribers; and caches statements the transaction met for the first time.
+func (s *Store) committed(ctx context.Context, tx *Tx) {
 	for q := range tx.uncached {
 		s.stmts.get(ctx, s.w, q)
 	}
@@ -295,7 +314,6 @@ func (s *Store) write(ctx context.Context, f func(tx *Tx) error) error {
 	if tx.newAlerts {
 		s.SignalAlerts()
 	}
-	return nil
 }
 
 // addIDs adds the one string column of rows to set, and closes rows.

@@ -2,6 +2,8 @@ package storetest
 
 import (
 	"context"
+	"fmt"
+	"sync"
 	"time"
 
 	"github.com/peel-rms/peel"
@@ -161,5 +163,83 @@ func testIntake(e *Env) {
 	_, err = e.S.Intake(e.Ctx, disp, &peel.IntakeReport{Category: "assault", Location: peel.IntakeLocation{ID: "nowhere"}})
 	if !HasField(e.FieldErr(err, pole.EInvalid), "location.id") {
 		t.Error("unknown location")
+	}
+}
+
+// testIntakeTogether sends many reports of one collision at once, some of them invalid. Reports
+// arriving together share a transaction (group commit), so this checks that each still stands
+// alone: every valid report is kept and grouped into the one incident, every invalid one is
+// refused with its own error and leaves nothing behind, and the audit chain is whole.
+func testIntakeTogether(e *Env) {
+	t := e.T
+	disp := e.User("cc.busy", "dispatcher")
+	at := Start.Add(-5 * time.Minute)
+	const callers = 24
+	type answer struct {
+		res *peel.IntakeResult
+		err error
+	}
+	answers := make([]answer, callers)
+	var wg sync.WaitGroup
+	for i := range callers {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			lat, lon := 53.7001+float64(i%5)*0.0002, -1.5401
+			in := &peel.IntakeReport{Category: "road_traffic_collision", OccurredAt: moment(at.Add(time.Duration(i) * time.Second)),
+				Location: peel.IntakeLocation{Lat: &lat, Lon: &lon}, Summary: fmt.Sprintf("caller %d", i),
+				Reporter: &pole.Input{Kind: pole.KindPerson, Body: &pole.Person{FamilyName: fmt.Sprintf("Driver%d", i)}}}
+			switch i % 6 {
+			case 3:
+				in.Category = "" // refused: no category
+			case 5:
+				// Refused after the report's event and its place are written: an unknown reporter.
+				in.Reporter, in.ReporterID = nil, "nobody"
+			}
+			res, err := e.S.Intake(e.Ctx, disp, in)
+			answers[i] = answer{res, err}
+		}()
+	}
+	wg.Wait()
+	masters := map[string]bool{}
+	valid := 0
+	for i, a := range answers {
+		bad := i%6 == 3 || i%6 == 5
+		switch {
+		case bad && pole.ErrorCode(a.err) != pole.EInvalid:
+			t.Errorf("caller %d: invalid report answered %v", i, a.err)
+		case !bad && a.err != nil:
+			t.Errorf("caller %d: valid report refused: %v", i, a.err)
+		case !bad:
+			valid++
+			m := a.res.Record.ID
+			if a.res.DuplicateOf != nil {
+				m = *a.res.DuplicateOf
+			}
+			masters[m] = true
+			if _, err := e.S.Get(e.Ctx, e.Admin, a.res.Record.ID, peel.GetOptions{}); err != nil {
+				t.Errorf("caller %d: report %s not kept: %v", i, a.res.Record.ID, err)
+			}
+		}
+	}
+	if len(masters) != 1 {
+		t.Fatalf("%d valid reports of one collision made %d incidents", valid, len(masters))
+	}
+	for m := range masters {
+		inc, err := e.S.Incident(e.Ctx, disp, m)
+		e.Must(err)
+		if inc.ReportCount != valid || len(inc.Reports) != valid {
+			t.Errorf("incident counts %d reports (%d listed), want %d", inc.ReportCount, len(inc.Reports), valid)
+		}
+	}
+	// Nothing of a refused report was written.
+	var events, people int
+	e.Must(e.S.DB().QueryRowContext(e.Ctx, `SELECT COUNT(*) FROM records WHERE kind = 'event'`).Scan(&events))
+	e.Must(e.S.DB().QueryRowContext(e.Ctx, `SELECT COUNT(*) FROM records WHERE kind = 'person'`).Scan(&people))
+	if events != valid || people != valid {
+		t.Errorf("%d valid reports left %d events and %d people", valid, events, people)
+	}
+	if _, err := e.S.VerifyAudit(e.Ctx); err != nil {
+		t.Errorf("audit chain after reports together: %v", err)
 	}
 }

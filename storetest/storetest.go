@@ -86,6 +86,7 @@ func Run(t *testing.T, open Opener) {
 		{"Calls", testCalls},
 		{"Hazards", testHazards},
 		{"Intake", testIntake},
+		{"IntakeTogether", testIntakeTogether},
 		{"Grouping", testGrouping},
 		{"Duplicates", testDuplicates},
 	}
