@@ -6,7 +6,6 @@ import (
 	"errors"
 	"fmt"
 	"strings"
-	"time"
 
 	"github.com/peel-rms/peel"
 
@@ -14,11 +13,6 @@ import (
 	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/pole"
 )
-
-type auditReq struct {
-	e    *audit.Entry
-	done chan error
-}
 
 // audit queues an entry to commit with the transaction.
 func (tx *Tx) audit(p *auth.Principal, action string, records []string, detail string) {
@@ -165,59 +159,26 @@ func (tx *Tx) execPrepared(ctx context.Context, query string, args ...any) (sql.
 // in a query's answer). It returns once the entry is committed; entries from concurrent requests
 // commit together in one transaction.
 func (s *Store) Consult(ctx context.Context, p *auth.Principal, action string, records []string, detail string) error {
-	req := auditReq{e: newEntry(p, action, records, detail), done: make(chan error, 1)}
-	select {
-	case s.auditq <- req:
-	case <-s.done:
-		return errors.New("store closed")
-	case <-ctx.Done():
-		return ctx.Err()
-	}
-	select {
-	case err := <-req.done:
-		return err
-	case <-s.done:
-		return errors.New("store closed")
-	}
+	return s.audits.submit(ctx, s.done, newEntry(p, action, records, detail))
 }
 
 // maxAuditBatch bounds one group commit.
 const maxAuditBatch = 1024
 
-func (s *Store) auditLoop() {
-	defer s.wg.Done()
-	for {
-		var batch []auditReq
-		select {
-		case <-s.done:
-			return
-		case r := <-s.auditq:
-			batch = append(batch, r)
-		}
-	drain:
-		for len(batch) < maxAuditBatch {
-			select {
-			case r := <-s.auditq:
-				batch = append(batch, r)
-			default:
-				break drain
-			}
-		}
-		ctx, cancel := context.WithTimeout(context.Background(), 30*time.Second)
-		err := s.write(ctx, func(tx *Tx) error {
-			for _, r := range batch {
-				tx.entries = append(tx.entries, r.e)
-			}
-			return nil
-		})
-		cancel()
-		if err != nil {
-			s.log.Error("audit group commit failed", "entries", len(batch), "err", err)
-		}
-		for _, r := range batch {
-			r.done <- err
-		}
+// commitEntries commits consultation entries arriving together in one transaction.
+func (s *Store) commitEntries(ctx context.Context, es []*audit.Entry) []error {
+	err := s.write(ctx, func(tx *Tx) error {
+		tx.entries = append(tx.entries, es...)
+		return nil
+	})
+	if err != nil {
+		s.log.Error("audit group commit failed", "entries", len(es), "err", err)
 	}
+	errs := make([]error, len(es))
+	for i := range errs {
+		errs[i] = err
+	}
+	return errs
 }
 
 // Audit lists audit entries, newest first. Only principals with the audit permission may read it.

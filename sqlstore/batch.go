@@ -16,18 +16,28 @@ import (
 // maxWriteBatch bounds the writes committed together.
 const maxWriteBatch = 64
 
-type batchedWrite struct {
-	f    func(tx *Tx) error
+// groupCommit runs requests that arrive together as one batch, on one goroutine: each batch is
+// the first request waiting and every other already queued, up to max.
+type groupCommit[T any] struct {
+	q   chan groupReq[T]
+	max int
+}
+
+type groupReq[T any] struct {
+	v    T
 	done chan error
 }
 
-// writeBatched runs f as write does, in a transaction it may share with other batched writes
-// arriving at the same time. It returns once that transaction has committed or f has failed.
-func (s *Store) writeBatched(ctx context.Context, f func(tx *Tx) error) error {
-	req := batchedWrite{f: f, done: make(chan error, 1)}
+func newGroupCommit[T any](max int) *groupCommit[T] {
+	return &groupCommit[T]{q: make(chan groupReq[T], 4*max), max: max}
+}
+
+// submit queues v and waits for its batch's answer for it.
+func (g *groupCommit[T]) submit(ctx context.Context, closed <-chan struct{}, v T) error {
+	req := groupReq[T]{v: v, done: make(chan error, 1)}
 	select {
-	case s.batchq <- req:
-	case <-s.done:
+	case g.q <- req:
+	case <-closed:
 		return errors.New("store closed")
 	case <-ctx.Done():
 		return ctx.Err()
@@ -35,41 +45,47 @@ func (s *Store) writeBatched(ctx context.Context, f func(tx *Tx) error) error {
 	select {
 	case err := <-req.done:
 		return err
-	case <-s.done:
+	case <-closed:
 		return errors.New("store closed")
 	}
 }
 
-func (s *Store) batchLoop() {
-	defer s.wg.Done()
+// loop runs batches until closed: run answers each value of a batch.
+func (g *groupCommit[T]) loop(closed <-chan struct{}, timeout time.Duration, run func(ctx context.Context, vs []T) []error) {
 	for {
-		var batch []batchedWrite
+		var batch []groupReq[T]
 		select {
-		case <-s.done:
+		case <-closed:
 			return
-		case r := <-s.batchq:
+		case r := <-g.q:
 			batch = append(batch, r)
 		}
 	drain:
-		for len(batch) < maxWriteBatch {
+		for len(batch) < g.max {
 			select {
-			case r := <-s.batchq:
+			case r := <-g.q:
 				batch = append(batch, r)
 			default:
 				break drain
 			}
 		}
-		fs := make([]func(tx *Tx) error, len(batch))
+		vs := make([]T, len(batch))
 		for i, r := range batch {
-			fs[i] = r.f
+			vs[i] = r.v
 		}
-		ctx, cancel := context.WithTimeout(context.Background(), time.Minute)
-		errs := s.writeEach(ctx, fs)
+		ctx, cancel := context.WithTimeout(context.Background(), timeout)
+		errs := run(ctx, vs)
 		cancel()
 		for i, r := range batch {
 			r.done <- errs[i]
 		}
 	}
+}
+
+// writeBatched runs f as write does, in a transaction it may share with other batched writes
+// arriving at the same time. It returns once that transaction has committed or f has failed.
+func (s *Store) writeBatched(ctx context.Context, f func(tx *Tx) error) error {
+	return s.batches.submit(ctx, s.done, f)
 }
 
 // txMark is what a transaction holds outside the database at a savepoint, to be put back when
@@ -98,6 +114,10 @@ func (tx *Tx) restore(m txMark) {
 // writeEach runs each f in one transaction, each behind its own savepoint, and commits what
 // succeeded. errs[i] is f[i]'s error, or the transaction's when it could not commit.
 func (s *Store) writeEach(ctx context.Context, fs []func(tx *Tx) error) []error {
+	if len(fs) == 1 {
+		// Alone, a write needs no savepoint: its failure rolls back the transaction.
+		return []error{s.write(ctx, fs[0])}
+	}
 	errs := make([]error, len(fs))
 	fail := func(err error) []error {
 		for i := range errs {

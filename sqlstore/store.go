@@ -58,8 +58,8 @@ type Store struct {
 	log     *slog.Logger
 	now     func() time.Time
 
-	auditq    chan auditReq
-	batchq    chan batchedWrite
+	audits    *groupCommit[*audit.Entry]
+	batches   *groupCommit[func(tx *Tx) error]
 	auditOnce sync.Once
 	closeOnce sync.Once
 	done      chan struct{}
@@ -90,11 +90,17 @@ func New(d Dialect, writer, reader *sql.DB, opts Options) *Store {
 	if s.now == nil {
 		s.now = time.Now
 	}
-	s.auditq = make(chan auditReq, 4096)
-	s.batchq = make(chan batchedWrite, 1024)
+	s.audits = newGroupCommit[*audit.Entry](maxAuditBatch)
+	s.batches = newGroupCommit[func(tx *Tx) error](maxWriteBatch)
 	s.wg.Add(2)
-	go s.auditLoop()
-	go s.batchLoop()
+	go func() {
+		defer s.wg.Done()
+		s.audits.loop(s.done, 30*time.Second, s.commitEntries)
+	}()
+	go func() {
+		defer s.wg.Done()
+		s.batches.loop(s.done, time.Minute, s.writeEach)
+	}()
 	s.startWatch()
 	return s
 }
