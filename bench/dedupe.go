@@ -40,6 +40,7 @@ type DedupeResult struct {
 	Summary        *peel.DedupeSummary
 	Precision      float64
 	Recall         float64
+	Completeness   float64 // true duplicate pairs sharing a blocking key
 }
 
 // PersonLine writes a generated person as an interchange line.
@@ -195,6 +196,7 @@ func MeasureDedupe(ctx context.Context, t *Target, cfg DedupeConfig, tmp string)
 		cursor = next
 	}
 	res.Precision, res.Recall = pairScores(truth[:cfg.People], got)
+	res.Completeness = match.PairCompleteness(people, truth[:cfg.People])
 
 	officer := &auth.Principal{Username: "bench", Roles: []string{"officer"}, Perms: []auth.Permission{auth.PermRead, auth.PermWrite}, Purpose: "benchmark"}
 	entities := map[int]bool{}
@@ -318,6 +320,7 @@ func ReportDedupe(w io.Writer, rs []*DedupeResult) {
 			fmt.Fprintf(tw, "%s\tcandidate pairs / groups / people grouped\t%d / %d / %d\t\t\t\n", r.Store, r.Summary.CandidatePairs, r.Summary.Groups, r.Summary.GroupedPeople)
 		}
 		fmt.Fprintf(tw, "%s\tgroups vs truth: pairwise precision / recall\t%.4f / %.4f\t\t\t\n", r.Store, r.Precision, r.Recall)
+		fmt.Fprintf(tw, "%s\tblocking pair completeness (true pairs sharing a key)\t%.4f\t\t\t\n", r.Store, r.Completeness)
 	}
 	tw.Flush()
 }

@@ -183,7 +183,7 @@ func BenchmarkDedupe(b *testing.B) {
 			_ = buildBlocking(ps, workers, DefaultMaxBlock, DefaultWindow, "")
 			baseline := time.Since(t0)
 			ps = nil
-			completeness := pairCompleteness(people, truth)
+			completeness := PairCompleteness(people, truth)
 			runtime.GC()
 			var st DedupeStats
 			var clusters []Cluster
@@ -206,37 +206,6 @@ func BenchmarkDedupe(b *testing.B) {
 			b.ReportMetric(r, "recall")
 		})
 	}
-}
-
-// pairCompleteness is the share of true duplicate pairs sharing a key.
-func pairCompleteness(people []Person, truth []int) float64 {
-	byEntity := map[int][]int{}
-	for i, e := range truth {
-		byEntity[e] = append(byEntity[e], i)
-	}
-	keys := make([][]string, len(people))
-	for _, g := range byEntity {
-		if len(g) > 1 {
-			for _, i := range g {
-				keys[i] = Keys(&people[i])
-			}
-		}
-	}
-	total, hit := 0, 0
-	for _, g := range byEntity {
-		for x := range g {
-			for y := x + 1; y < len(g); y++ {
-				total++
-				if shareKey(keys[g[x]], keys[g[y]]) {
-					hit++
-				}
-			}
-		}
-	}
-	if total == 0 {
-		return 1
-	}
-	return float64(hit) / float64(total)
 }
 
 // pairPR is pairwise precision and recall of clusters against truth.

@@ -6,7 +6,6 @@ import (
 	"os"
 	"path/filepath"
 	"regexp"
-	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -353,15 +352,6 @@ func measure(people []Person, truth map[string]string, clusters []Cluster) metri
 		m.completeness = float64(covered) / float64(len(tp))
 	}
 	return m
-}
-
-func shareKey(a, b []string) bool {
-	for _, k := range a {
-		if _, ok := slices.BinarySearch(b, k); ok {
-			return true
-		}
-	}
-	return false
 }
 
 // runDataset trains on the data, deduplicates with the default threshold and
