@@ -124,17 +124,7 @@ func (s *Store) personCandidates(ctx context.Context, q querier, p *auth.Princip
 	if len(ids) > maxCandidates {
 		ids = ids[:maxCandidates]
 	}
-	states, err := s.recordStates(ctx, q, ids)
-	if err != nil {
-		return nil, err
-	}
-	var seen []string
-	for _, id := range ids {
-		if st, ok := states[id]; ok && !st.deleted && st.mergedInto == "" && canSeeRaw(p, st.access) {
-			seen = append(seen, id)
-		}
-	}
-	feats, err := s.storedFeatures(ctx, q, seen)
+	feats, err := s.featuresOf(ctx, q, p, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -144,7 +134,7 @@ func (s *Store) personCandidates(ctx context.Context, q querier, p *auth.Princip
 	}
 	sc = sc.WithPopulation(people + 1)
 	var out []peel.MatchCandidate
-	for _, id := range seen {
+	for _, id := range ids {
 		f := feats[id]
 		if f == nil {
 			continue
