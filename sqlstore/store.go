@@ -225,34 +225,36 @@ type Tx struct {
 }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {
-	if st := tx.stmt(ctx, query); st != nil {
+	q := tx.s.q(query)
+	if st := tx.stmt(ctx, q); st != nil {
 		return st.ExecContext(ctx, args...)
 	}
-	return tx.ExecContext(ctx, tx.s.q(query), args...)
+	return tx.ExecContext(ctx, q, args...)
 }
 
 func (tx *Tx) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := tx.stmt(ctx, query); st != nil {
+	q := tx.s.q(query)
+	if st := tx.stmt(ctx, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return tx.QueryContext(ctx, tx.s.q(query), args...)
+	return tx.QueryContext(ctx, q, args...)
 }
 
 func (tx *Tx) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := tx.stmt(ctx, query); st != nil {
+	q := tx.s.q(query)
+	if st := tx.stmt(ctx, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return tx.QueryRowContext(ctx, tx.s.q(query), args...)
+	return tx.QueryRowContext(ctx, q, args...)
 }
 
-// stmt is the store's cached statement for query, bound to this transaction; nil when the
-// query is not cached yet. The writer has one connection, held by this transaction, so a new
+// stmt is the store's cached statement for q (already rebound), bound to this transaction; nil
+// when it is not cached yet. The writer has one connection, held by this transaction, so a new
 // statement is noted here and prepared for the cache after the commit.
-func (tx *Tx) stmt(ctx context.Context, query string) *sql.Stmt {
+func (tx *Tx) stmt(ctx context.Context, q string) *sql.Stmt {
 	if !tx.s.dialect.CacheStatements {
 		return nil
 	}
-	q := tx.s.q(query)
 	st, ok := tx.s.stmts.peek(tx.s.w, q)
 	if st == nil {
 		if ok {
@@ -345,17 +347,19 @@ type reader struct {
 }
 
 func (r *reader) query(ctx context.Context, query string, args ...any) (*sql.Rows, error) {
-	if st := r.s.cached(ctx, r.db, r.s.q(query)); st != nil {
+	q := r.s.q(query)
+	if st := r.s.cached(ctx, r.db, q); st != nil {
 		return st.QueryContext(ctx, args...)
 	}
-	return r.db.QueryContext(ctx, r.s.q(query), args...)
+	return r.db.QueryContext(ctx, q, args...)
 }
 
 func (r *reader) queryRow(ctx context.Context, query string, args ...any) *sql.Row {
-	if st := r.s.cached(ctx, r.db, r.s.q(query)); st != nil {
+	q := r.s.q(query)
+	if st := r.s.cached(ctx, r.db, q); st != nil {
 		return st.QueryRowContext(ctx, args...)
 	}
-	return r.db.QueryRowContext(ctx, r.s.q(query), args...)
+	return r.db.QueryRowContext(ctx, q, args...)
 }
 
 // querier is what both a reader and a write transaction offer, so lookups run in either.

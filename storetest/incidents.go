@@ -169,7 +169,9 @@ func testIntake(e *Env) {
 // testIntakeTogether sends many reports of one collision at once, some of them invalid. Reports
 // arriving together share a transaction (group commit), so this checks that each still stands
 // alone: every valid report is kept and grouped into the one incident, every invalid one is
-// refused with its own error and leaves nothing behind, and the audit chain is whole.
+// refused with its own error and leaves nothing behind, and the audit chain is whole. The
+// refused reports fail while their rows are still buffered, so this exercises dropping the
+// buffer; a failure after rows reach the database is sqlstore's TestWriteEachStandsAlone.
 func testIntakeTogether(e *Env) {
 	t := e.T
 	disp := e.User("cc.busy", "dispatcher")
@@ -193,7 +195,7 @@ func testIntakeTogether(e *Env) {
 			case 3:
 				in.Category = "" // refused: no category
 			case 5:
-				// Refused after the report's event and its place are written: an unknown reporter.
+				// Refused after the report's event and its link are buffered: an unknown reporter.
 				in.Reporter, in.ReporterID = nil, "nobody"
 			}
 			res, err := e.S.Intake(e.Ctx, disp, in)
