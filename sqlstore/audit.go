@@ -119,7 +119,7 @@ func (tx *Tx) insertRows(ctx context.Context, table, cols string, width int, arg
 	}
 	for len(args) > 0 {
 		n := min(len(args)/width, per)
-		q := "INSERT INTO " + table + " (" + cols + ") VALUES " + placeholders(n, width) + " " + suffix
+		q := tx.s.dialect.bulkInsert() + table + " (" + cols + ") VALUES " + placeholders(n, width) + " " + suffix
 		if _, err := tx.execPrepared(ctx, q, args[:n*width]...); err != nil {
 			return err
 		}

@@ -718,7 +718,7 @@ func (tx *Tx) insertRowsCount(ctx context.Context, table, cols string, width int
 	var total int64
 	for len(args) > 0 {
 		n := min(len(args)/width, per)
-		res, err := tx.execPrepared(ctx, "INSERT INTO "+table+" ("+cols+") VALUES "+placeholders(n, width)+" "+suffix, args[:n*width]...)
+		res, err := tx.execPrepared(ctx, tx.s.dialect.bulkInsert()+table+" ("+cols+") VALUES "+placeholders(n, width)+" "+suffix, args[:n*width]...)
 		if err != nil {
 			return total, err
 		}

@@ -48,6 +48,19 @@ type Dialect struct {
 	// PostgreSQL, where a prepared statement's generic plan, made while a young database was
 	// empty, went on scanning it as it grew.
 	CacheStatements bool
+	// BulkInsert begins the multi-row inserts of imports and batches. On SQLite it is INSERT OR
+	// FAIL: a failed row still fails the transaction, but the engine no longer copies every page a
+	// statement touches into a statement journal so it could undo that statement alone, which cost
+	// an import an eighth of its time. Nothing in Peel continues a transaction after a failed insert
+	// except behind a savepoint, which undoes the statement's rows with the rest.
+	BulkInsert string
+}
+
+func (d Dialect) bulkInsert() string {
+	if d.BulkInsert == "" {
+		return "INSERT INTO "
+	}
+	return d.BulkInsert + " "
 }
 
 // Store is a Peel record store over an SQL database.
