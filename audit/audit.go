@@ -52,24 +52,35 @@ type Entry struct {
 const Genesis = "0000000000000000000000000000000000000000000000000000000000000000"
 
 // ComputeHash returns the entry's hash: SHA-256 over a length-prefixed encoding of every field and
-// the previous hash, so no two different entries encode the same.
+// the previous hash, so no two different entries encode the same. In order: the sequence number,
+// the Content, the previous hash.
 func (e *Entry) ComputeHash() string {
 	h := sha256.New()
-	field := func(s string) {
-		h.Write([]byte(strconv.Itoa(len(s))))
-		h.Write([]byte{':'})
-		h.Write([]byte(s))
-	}
-	field(strconv.FormatInt(e.Seq, 10))
-	field(strconv.FormatInt(e.At.UnixMicro(), 10))
-	field(e.User)
-	field(e.Action)
-	recs, _ := json.Marshal(e.Records)
-	field(string(recs))
-	field(e.Purpose)
-	field(e.Detail)
-	field(e.PrevHash)
+	h.Write(Field(nil, strconv.FormatInt(e.Seq, 10)))
+	h.Write(e.Content())
+	h.Write(Field(nil, e.PrevHash))
 	return hex.EncodeToString(h.Sum(nil))
+}
+
+// Content is the length-prefixed encoding of the fields an entry has before it joins the chain:
+// its time, user, action, records, purpose and detail. The PostgreSQL store hands it to the
+// database, which frames it with the sequence number and previous hash it finds under the chain
+// lock, as ComputeHash does.
+func (e *Entry) Content() []byte {
+	b := Field(nil, strconv.FormatInt(e.At.UnixMicro(), 10))
+	b = Field(b, e.User)
+	b = Field(b, e.Action)
+	recs, _ := json.Marshal(e.Records)
+	b = Field(b, string(recs))
+	b = Field(b, e.Purpose)
+	return Field(b, e.Detail)
+}
+
+// Field appends one length-prefixed field: its length in bytes, a colon, the bytes.
+func Field(b []byte, s string) []byte {
+	b = strconv.AppendInt(b, int64(len(s)), 10)
+	b = append(b, ':')
+	return append(b, s...)
 }
 
 // Seal sets the entry's sequence number, previous hash and hash, extending the chain after prev.

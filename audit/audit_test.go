@@ -51,3 +51,23 @@ func TestChain(t *testing.T) {
 		t.Error("field boundaries are not in the hash")
 	}
 }
+
+// TestHashGolden pins the hash encoding: entries already in a force's log, and the PostgreSQL
+// function that frames Content with the sequence number and previous hash, depend on it.
+func TestHashGolden(t *testing.T) {
+	for _, tc := range []struct {
+		e    Entry
+		prev int64
+		want string
+	}{
+		{Entry{At: time.UnixMicro(1795837216451943).UTC(), User: "pc.jones", Action: "view", Records: []string{"01a", "01b"},
+			Purpose: "Incident INC-1 — enquiry", Detail: "x"}, 41, "d5a2abd4e2d1a465e341c00b0ddd7f58c02afa622d42500d26bb8784e86aad33"},
+		{Entry{At: time.UnixMicro(5), User: "u", Action: "a"}, 0, "fe3d03e7b52f0adda710e629fca6ac9d926b1e320c41c8d82fae08abbc2edb1a"},
+	} {
+		e := tc.e
+		e.Seal(tc.prev, Genesis)
+		if e.Hash != tc.want {
+			t.Errorf("%s by %s: hash %s, want %s", e.Action, e.User, e.Hash, tc.want)
+		}
+	}
+}

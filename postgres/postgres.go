@@ -44,7 +44,8 @@ func Open(ctx context.Context, url string, opts sqlstore.Options) (*sqlstore.Sto
 	}
 	d := sqlstore.Dialect{Name: "postgres", Dollar: true, ChainLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", chainLockKey), MaxParams: 65535, WritableCTE: true,
 		Notify: "SELECT pg_notify('" + alertChannel + "', '')", IntakeLock: "SELECT pg_advisory_xact_lock(7340003)",
-		Analyze: "ANALYZE records, refs, record_keys, links, person_keys, person_features"}
+		Analyze:     "ANALYZE records, refs, record_keys, links, person_keys, person_features",
+		AuditAppend: fmt.Sprintf("SELECT first_seq, first_prev, last_hash FROM peel_audit_append(%d, ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[], ?::int[])", chainLockKey)}
 	s := sqlstore.New(d, db, db, opts)
 	if err := s.EnsureDefaults(ctx); err != nil {
 		s.Close()

@@ -167,10 +167,15 @@ const maxAuditBatch = 1024
 
 // commitEntries commits consultation entries arriving together in one transaction.
 func (s *Store) commitEntries(ctx context.Context, es []*audit.Entry) []error {
-	err := s.write(ctx, func(tx *Tx) error {
-		tx.entries = append(tx.entries, es...)
-		return nil
-	})
+	var err error
+	if s.dialect.AuditAppend != "" {
+		err = s.appendEntries(ctx, es)
+	} else {
+		err = s.write(ctx, func(tx *Tx) error {
+			tx.entries = append(tx.entries, es...)
+			return nil
+		})
+	}
 	if err != nil {
 		s.log.Error("audit group commit failed", "entries", len(es), "err", err)
 	}
@@ -179,6 +184,47 @@ func (s *Store) commitEntries(ctx context.Context, es []*audit.Entry) []error {
 		errs[i] = err
 	}
 	return errs
+}
+
+// appendEntries appends entries that go with no other write (consultations) in the dialect's
+// one statement, which seals them under the chain lock with the head it finds there. The entries
+// are then sealed here from the same head, and the two must agree.
+func (s *Store) appendEntries(ctx context.Context, es []*audit.Entry) error {
+	now := s.Now()
+	n := len(es)
+	ats := make([]int64, n)
+	users, actions, recs, purposes, details := make([]string, n), make([]string, n), make([]string, n), make([]string, n), make([]string, n)
+	contents := make([][]byte, n)
+	var linkIDs []string
+	var linkEntries []int32
+	for i, e := range es {
+		if e.At.IsZero() {
+			e.At = now
+		}
+		ats[i], users[i], actions[i], purposes[i], details[i] = micros(e.At), e.User, e.Action, e.Purpose, e.Detail
+		recs[i] = strings.Join(e.Records, ",")
+		contents[i] = e.Content()
+		for _, id := range uniq(e.Records) {
+			linkIDs = append(linkIDs, id)
+			linkEntries = append(linkEntries, int32(i+1))
+		}
+	}
+	var firstSeq int64
+	var firstPrev, lastHash string
+	err := s.w.QueryRowContext(ctx, s.q(s.dialect.AuditAppend), ats, users, actions, recs, purposes, details, contents, linkIDs, linkEntries).
+		Scan(&firstSeq, &firstPrev, &lastHash)
+	if err != nil {
+		return fmt.Errorf("audit append: %w", err)
+	}
+	seq, prev := firstSeq-1, firstPrev
+	for _, e := range es {
+		e.Seal(seq, prev)
+		seq, prev = e.Seq, e.Hash
+	}
+	if prev != lastHash {
+		return fmt.Errorf("audit append: entries %d to %d were sealed as %s by the database and %s here", firstSeq, seq, lastHash, prev)
+	}
+	return nil
 }
 
 // Audit lists audit entries, newest first. Only principals with the audit permission may read it.

@@ -54,6 +54,11 @@ type Dialect struct {
 	// an import an eighth of its time. Nothing in Peel continues a transaction after a failed insert
 	// except behind a savepoint, which undoes the statement's rows with the rest.
 	BulkInsert string
+	// AuditAppend seals and appends audit entries in one statement (see Store.appendEntries),
+	// taking the arrays ats, users, actions, records, purposes, details, contents, link ids and
+	// link entries, and answering the first entry's sequence number and previous hash and the
+	// last entry's hash ("" to append in a transaction as other writes do).
+	AuditAppend string
 }
 
 func (d Dialect) bulkInsert() string {
