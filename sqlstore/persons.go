@@ -135,25 +135,26 @@ func (tx *Tx) refreshPersonKeys(ctx context.Context) error {
 				}
 			}
 		}
-		var rows, frows []any
 		for id, mp := range feats {
 			for _, k := range match.Keys(mp) {
-				rows = append(rows, keyHash(k), id)
+				if err := tx.bufferRow(ctx, "person_keys", "key, person_id", []any{keyHash(k), id}); err != nil {
+					return fmt.Errorf("person keys: %w", err)
+				}
 			}
 			b, err := json.Marshal(mp)
 			if err != nil {
 				return err
 			}
-			frows = append(frows, id, string(b))
-		}
-		if err := tx.insertRows(ctx, "person_keys", "key, person_id", 2, rows, ""); err != nil {
-			return fmt.Errorf("person keys: %w", err)
-		}
-		if err := tx.insertRows(ctx, "person_features", "person_id, features", 2, frows, ""); err != nil {
-			return fmt.Errorf("person features: %w", err)
+			if err := tx.bufferRow(ctx, "person_features", "person_id, features", []any{id, string(b)}); err != nil {
+				return fmt.Errorf("person features: %w", err)
+			}
 		}
 	}
-	return nil
+	// Written before the rest of commit: nothing after reads them, but the buffers must be empty.
+	if err := tx.flushTable(ctx, "person_keys"); err != nil {
+		return err
+	}
+	return tx.flushTable(ctx, "person_features")
 }
 
 // touchPerson marks a record that may be a person for a key refresh at commit.

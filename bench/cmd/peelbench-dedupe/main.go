@@ -12,6 +12,7 @@ import (
 	"log/slog"
 	"os"
 	"path/filepath"
+	"runtime/pprof"
 
 	"github.com/peel-rms/peel/bench"
 )
@@ -22,7 +23,19 @@ func main() {
 	flag.IntVar(&cfg.Probes, "probes", 300, "people matched on create")
 	stores := flag.String("stores", "sqlite,postgres", "stores to measure")
 	pg := flag.String("postgres", bench.PostgresURL(), "PostgreSQL server URL")
+	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
 	flag.Parse()
+	if *cpuProfile != "" {
+		pf, err := os.Create(*cpuProfile)
+		if err == nil {
+			err = pprof.StartCPUProfile(pf)
+		}
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		defer pprof.StopCPUProfile()
+	}
 	log := slog.New(slog.NewTextHandler(os.Stderr, nil))
 	ctx := context.Background()
 	tmp, err := os.MkdirTemp("", "peelbench-dedupe-")
