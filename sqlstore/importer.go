@@ -13,6 +13,9 @@ import (
 	"io"
 	"os"
 	"sort"
+	"strings"
+	"sync/atomic"
+	"time"
 
 	"github.com/peel-rms/peel"
 
@@ -48,9 +51,12 @@ type refInfo struct {
 	kind pole.Kind
 }
 
-// Import reads interchange NDJSON and stores it all, or nothing: every line is checked first, and
-// if any is bad the import fails listing every bad line; otherwise everything is written in one
-// transaction. The body is spooled to a temporary file so bodies of any size stream through.
+// Import reads interchange NDJSON and stores it all, or nothing: every line is checked, and if
+// any is bad the import fails listing every bad line; otherwise everything is written in one
+// transaction. The body is first spooled to a temporary file, so bodies of any size stream
+// through and a slow upload never holds the writer. Then the checking pass runs beside the first
+// writing pass, on another core: records are written as their lines are found good, and the
+// transaction is rolled back if any line is not.
 func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r io.Reader, opts peel.ImportOptions) (*peel.ImportSummary, error) {
 	if err := p.Require(auth.PermImport); err != nil {
 		return nil, err
@@ -68,146 +74,49 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 	}
 	defer os.Remove(spool.Name())
 	defer spool.Close()
-
-	// Pass 1: decode and validate every line; note refs defined and refs used.
-	now := s.Now()
-	defined := map[string]refInfo{}
-	definedLine := map[string]int{}
-	used := map[string]int{} // refs used before (or without) being defined -> first line
-	held := []importLine{}   // decoded lines, while they fit in maxHeldBytes
-	var heldBytes int64
-	var errs []pole.FieldError
-	fail := func(n int, fes ...pole.FieldError) {
-		for _, fe := range fes {
-			if len(errs) < maxReportedError {
-				fe.Line = n
-				errs = append(errs, fe)
-			}
-		}
-	}
-	use := func(n int, ref string) {
-		if ref == "" {
-			return
-		}
-		if _, ok := defined[ref]; !ok {
-			if _, seen := used[ref]; !seen {
-				used[ref] = n
-			}
-		}
-	}
-	bw := bufio.NewWriterSize(spool, 1<<20)
-	n := 0
-	err = eachLine(r, func(raw []byte) error {
-		n++
-		if _, err := bw.Write(raw); err != nil {
-			return err
-		}
-		if err := bw.WriteByte('\n'); err != nil {
-			return err
-		}
-		if len(bytes.TrimSpace(raw)) == 0 {
-			return nil
-		}
-		if len(raw) > MaxLineBytes {
-			fail(n, pole.FieldError{Message: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)})
-			return nil
-		}
-		line, perr := pole.DecodeLine(raw)
-		if perr != nil {
-			fes := perr.Fields
-			if len(fes) == 0 {
-				fes = []pole.FieldError{{Message: perr.Message}}
-			}
-			fail(n, fes...)
-			return nil
-		}
-		il := importLine{n: n, line: line}
-		switch {
-		case line.Record != nil:
-			in := line.Record
-			if prev, dup := definedLine[in.Ref]; dup {
-				fail(n, pole.FieldError{Field: "ref", Message: fmt.Sprintf("%q is already defined on line %d", in.Ref, prev)})
-				return nil
-			}
-			flags, verr := pole.ValidateLenient(in.Body, vocab, now)
-			if verr != nil {
-				var pe *pole.Error
-				errors.As(verr, &pe)
-				fail(n, pe.Fields...)
-			}
-			il.flags, il.validated = flags, true
-			if aerr := checkAccess(in.Access, auth.System("import")); aerr != nil {
-				var pe *pole.Error
-				errors.As(aerr, &pe)
-				fail(n, pe.Fields...)
-			}
-			defined[in.Ref] = refInfo{kind: in.Kind}
-			definedLine[in.Ref] = n
-			if ev, ok := in.Body.(*pole.Event); ok {
-				use(n, ev.Location)
-			}
-		case line.Link != nil:
-			use(n, line.Link.From)
-			use(n, line.Link.To)
-			use(n, line.Link.Evidence)
-		}
-		// Keep what was decoded, while it fits, so the writing passes need not decode again.
-		if held != nil {
-			heldBytes += int64(len(raw))
-			if heldBytes > maxHeldBytes {
-				held = nil
-			} else {
-				held = append(held, il)
-			}
-		}
-		return nil
-	})
-	if err != nil {
-		var pe *pole.Error
-		if errors.As(err, &pe) {
-			return nil, pe
+	if _, err := io.Copy(spool, r); err != nil {
+		if te := bodyTooLarge(err); te != nil {
+			return nil, te
 		}
 		return nil, fmt.Errorf("import read: %w", err)
 	}
-	if err := bw.Flush(); err != nil {
-		return nil, fmt.Errorf("import spool: %w", err)
-	}
-	// Refs not defined in the file must name records imported earlier under the same source.
-	var missing []string
-	for ref := range used {
-		if _, ok := defined[ref]; !ok {
-			missing = append(missing, ref)
-		}
-	}
-	earlier, err := s.lookupRefs(ctx, &reader{s: s, db: s.r}, p, source, missing)
-	if err != nil {
-		return nil, err
-	}
-	sort.Strings(missing)
-	for _, ref := range missing {
-		if _, ok := earlier[ref]; !ok {
-			fail(used[ref], pole.FieldError{Field: "ref", Message: fmt.Sprintf("%q resolves to no record in this file or earlier imports of source %q", ref, source)})
-		}
-	}
-	if len(errs) > 0 {
-		sort.SliceStable(errs, func(i, j int) bool { return errs[i].Line < errs[j].Line })
-		return nil, &pole.Error{Code: pole.EInvalid, Message: fmt.Sprintf("the import has %d bad lines; nothing was imported", countLines(errs)), Fields: errs}
-	}
 
-	// Pass 2: write everything in one transaction.
 	sum := &peel.ImportSummary{Created: map[string]int{}, Updated: map[string]int{}}
 	var touched []string
 	err = s.write(ctx, func(tx *Tx) error {
 		w := &writer{tx: tx, p: p, vocab: vocab, source: source, keys: map[string]string{}, refs: map[string]string{}}
 		w.kinds = map[string]pole.Kind{}
-		im := &importer{w: w, sum: sum, kinds: w.kinds, created: map[string]bool{}, vocab: vocab, held: held}
+		im := &importer{w: w, sum: sum, kinds: w.kinds, created: map[string]bool{}, vocab: vocab}
+		chk, err := im.checkWhileWriting(ctx, spool, vocab, tx.now)
+		if err != nil {
+			return err
+		}
+		// Refs not defined in the file must name records imported earlier under the same source.
+		var missing []string
+		for ref := range chk.used {
+			if _, ok := chk.defined[ref]; !ok {
+				missing = append(missing, ref)
+			}
+		}
+		earlier, err := s.lookupRefs(ctx, &reader{s: s, db: s.r}, p, source, missing)
+		if err != nil {
+			return err
+		}
+		sort.Strings(missing)
+		for _, ref := range missing {
+			if _, ok := earlier[ref]; !ok {
+				chk.fail(chk.used[ref], pole.FieldError{Field: "ref", Message: fmt.Sprintf("%q resolves to no record in this file or earlier imports of source %q", ref, source)})
+			}
+		}
+		if len(chk.errs) > 0 {
+			sort.SliceStable(chk.errs, func(i, j int) bool { return chk.errs[i].Line < chk.errs[j].Line })
+			return &pole.Error{Code: pole.EInvalid, Message: fmt.Sprintf("the import has %d bad lines; nothing was imported", countLines(chk.errs)), Fields: chk.errs}
+		}
 		for ref, ri := range earlier {
 			w.refs[ref] = ri.id
 			im.kinds[ri.id] = ri.kind
 		}
-		if err := im.pass(ctx, spool, im.records); err != nil {
-			return err
-		}
+		im.held = chk.held
 		if err := im.pass(ctx, spool, im.shorthands); err != nil {
 			return err
 		}
@@ -238,6 +147,175 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 		return nil, mapUnique(err)
 	}
 	return sum, nil
+}
+
+// importCheck is what the checking pass learns of an import: the refs it defines and uses, its
+// bad lines, and its decoded lines while they fit in memory.
+type importCheck struct {
+	defined     map[string]refInfo
+	definedLine map[string]int
+	used        map[string]int // refs used before (or without) being defined -> first line
+	held        []importLine   // decoded lines, while they fit in maxHeldBytes; nil beyond
+	heldBytes   int64
+	errs        []pole.FieldError
+	failed      atomic.Bool // set at the first bad line, read by the writing pass
+}
+
+func (c *importCheck) fail(n int, fes ...pole.FieldError) {
+	for _, fe := range fes {
+		if len(c.errs) < maxReportedError {
+			fe.Line = n
+			c.errs = append(c.errs, fe)
+		}
+	}
+	c.failed.Store(true)
+}
+
+func (c *importCheck) use(n int, ref string) {
+	if ref == "" {
+		return
+	}
+	if _, ok := c.defined[ref]; !ok {
+		if _, seen := c.used[ref]; !seen {
+			c.used[ref] = n
+		}
+	}
+}
+
+// checkWhileWriting runs the checking pass over the spool on its own goroutine, handing chunks of
+// checked lines to the records pass here as they come. Once a line is bad the records pass stops:
+// the transaction will be rolled back and the whole file's bad lines reported.
+func (im *importer) checkWhileWriting(ctx context.Context, spool *os.File, vocab *ukref.Vocabulary, now time.Time) (*importCheck, error) {
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return nil, err
+	}
+	chk := &importCheck{defined: map[string]refInfo{}, definedLine: map[string]int{}, used: map[string]int{}, held: []importLine{}}
+	cctx, cancel := context.WithCancel(ctx)
+	defer cancel()
+	chunks := make(chan []importLine, 4)
+	var cerr error
+	go func() {
+		defer close(chunks)
+		cerr = chk.run(cctx, spool, vocab, now, chunks)
+	}()
+	records := im.analyzing(im.records)
+	var werr error
+	for chunk := range chunks {
+		if werr != nil || chk.failed.Load() {
+			continue // drain, so the checker finishes
+		}
+		if werr = records(ctx, chunk); werr != nil {
+			cancel()
+		}
+	}
+	if werr != nil {
+		return nil, werr
+	}
+	if cerr != nil {
+		var pe *pole.Error
+		if errors.As(cerr, &pe) {
+			return nil, pe
+		}
+		return nil, fmt.Errorf("import read: %w", cerr)
+	}
+	return chk, nil
+}
+
+// run decodes and checks every line of r, sending chunks of good lines to out.
+func (c *importCheck) run(ctx context.Context, r io.Reader, vocab *ukref.Vocabulary, now time.Time, out chan<- []importLine) error {
+	var chunk []importLine
+	send := func() error {
+		if len(chunk) == 0 {
+			return nil
+		}
+		select {
+		case out <- chunk:
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+		chunk = nil
+		return nil
+	}
+	n := 0
+	err := eachLine(r, func(raw []byte) error {
+		n++
+		if len(bytes.TrimSpace(raw)) == 0 {
+			return nil
+		}
+		if len(raw) > MaxLineBytes {
+			c.fail(n, pole.FieldError{Message: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)})
+			return nil
+		}
+		line, perr := pole.DecodeLine(raw)
+		if perr != nil {
+			fes := perr.Fields
+			if len(fes) == 0 {
+				fes = []pole.FieldError{{Message: perr.Message}}
+			}
+			c.fail(n, fes...)
+			return nil
+		}
+		il := importLine{n: n, line: line}
+		switch {
+		case line.Record != nil:
+			in := line.Record
+			if prev, dup := c.definedLine[in.Ref]; dup {
+				c.fail(n, pole.FieldError{Field: "ref", Message: fmt.Sprintf("%q is already defined on line %d", in.Ref, prev)})
+				return nil
+			}
+			flags, verr := pole.ValidateLenient(in.Body, vocab, now)
+			if verr != nil {
+				var pe *pole.Error
+				errors.As(verr, &pe)
+				c.fail(n, pe.Fields...)
+			}
+			il.flags, il.validated = flags, true
+			if aerr := checkAccess(in.Access, auth.System("import")); aerr != nil {
+				var pe *pole.Error
+				errors.As(aerr, &pe)
+				c.fail(n, pe.Fields...)
+			}
+			c.defined[in.Ref] = refInfo{kind: in.Kind}
+			c.definedLine[in.Ref] = n
+			if ev, ok := in.Body.(*pole.Event); ok {
+				c.use(n, ev.Location)
+			}
+		case line.Link != nil:
+			c.use(n, line.Link.From)
+			c.use(n, line.Link.To)
+			c.use(n, line.Link.Evidence)
+		}
+		// Keep what was decoded, while it fits, so the later passes need not decode again.
+		if c.held != nil {
+			c.heldBytes += int64(len(raw))
+			if c.heldBytes > maxHeldBytes {
+				c.held = nil
+			} else {
+				c.held = append(c.held, il)
+			}
+		}
+		if c.failed.Load() {
+			return nil
+		}
+		chunk = append(chunk, il)
+		if len(chunk) >= importChunk {
+			return send()
+		}
+		return ctx.Err()
+	})
+	if err != nil {
+		return err
+	}
+	return send()
+}
+
+// bodyTooLarge reports a body cut off by the server's size limit as the client's error.
+func bodyTooLarge(err error) error {
+	var maxErr *maxBytesError
+	if errors.As(err, &maxErr) || strings.Contains(err.Error(), "http: request body too large") {
+		return &pole.Error{Code: pole.ETooLarge, Message: "the import body is larger than the server accepts"}
+	}
+	return nil
 }
 
 func countLines(fes []pole.FieldError) int {
@@ -272,9 +350,8 @@ func eachLine(r io.Reader, f func([]byte) error) error {
 			}
 			continue
 		case err != nil && !errors.Is(err, io.EOF):
-			var maxErr *maxBytesError
-			if errors.As(err, &maxErr) || err.Error() == "http: request body too large" {
-				return &pole.Error{Code: pole.ETooLarge, Message: "the import body is larger than the server accepts"}
+			if te := bodyTooLarge(err); te != nil {
+				return te
 			}
 			return err
 		}
@@ -361,7 +438,8 @@ type importer struct {
 	created map[string]bool      // ids created by this import (their links cannot exist yet)
 	touched []string
 	errs    []pole.FieldError
-	// held are the decoded lines when the body was small enough to keep; nil means re-read the spool.
+	// held are the decoded lines when the body was small enough to keep; nil means re-read the
+	// spool (the records pass has its lines from the checking pass).
 	held   []importLine
 	chunks int // chunks handled, for refreshing statistics
 }

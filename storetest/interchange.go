@@ -2,6 +2,7 @@ package storetest
 
 import (
 	"bytes"
+	"fmt"
 	"strings"
 
 	"github.com/peel-rms/peel"
@@ -53,6 +54,23 @@ not json
 	e.Must(err)
 	if len(recs) != 0 {
 		t.Fatalf("a failed import left %d persons", len(recs))
+	}
+	// A bad line far into a long file, after chunks of good records were already being written
+	// beside the check: still nothing is written, and the line is named.
+	var long strings.Builder
+	for i := range 1700 {
+		fmt.Fprintf(&long, `{"kind":"telephone","ref":"T%d","number":"07700 9%05d"}`+"\n", i, i)
+	}
+	long.WriteString(`{"kind":"telephone","ref":"T1","number":"07700 900001"}` + "\n")
+	_, err = e.Import("long", long.String())
+	fes = e.FieldErr(err, pole.EInvalid)
+	if len(fes) != 1 || fes[0].Line != 1701 || fes[0].Field != "ref" {
+		t.Errorf("a duplicate ref on line 1701: errors %+v", fes)
+	}
+	phones, _, err := e.S.List(e.Ctx, e.Admin, pole.KindTelephone, peel.ListFilter{})
+	e.Must(err)
+	if len(phones) != 0 {
+		t.Fatalf("a failed long import left %d telephones", len(phones))
 	}
 	// Stored and flagged, never rejected: foreign postcode, odd VRM, invalid number, impossible DOB.
 	sum := e.MustImport("ok", `{"kind":"person","ref":"F1","family_name":"Tremblay","dob":"1999-02-30","addresses":[{"lines":["1 Rue"],"postcode":"H2X 1Y4","country":"CA"}],"phones":[{"number":"12"}]}
