@@ -150,9 +150,14 @@ func withDatabase(serverURL, name string) (string, error) {
 	return u.String(), nil
 }
 
-// quietLogger drops the store's informational logs so they do not interleave with results.
+// quietLogger drops the store's informational logs so they do not interleave with results,
+// unless PEEL_BENCH_LOG=info asks for them (the phases of a dedupe run, for one).
 func quietLogger() *slog.Logger {
-	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: slog.LevelWarn}))
+	level := slog.LevelWarn
+	if os.Getenv("PEEL_BENCH_LOG") == "info" {
+		level = slog.LevelInfo
+	}
+	return slog.New(slog.NewTextHandler(os.Stderr, &slog.HandlerOptions{Level: level}))
 }
 
 // Dist summarises latencies.

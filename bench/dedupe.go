@@ -246,11 +246,12 @@ func MeasureDedupe(ctx context.Context, t *Target, cfg DedupeConfig, tmp string)
 	// The in-memory baseline runs last, so its gigabytes of comparison state at 1,000,000 people
 	// weigh on nothing else measured.
 	start = time.Now()
-	model, err := match.Train(people, match.TrainOptions{})
+	pop := match.NewPopulation(people, 0)
+	model, err := match.TrainPopulation(pop, match.TrainOptions{})
 	if err != nil {
 		model = match.DefaultModel()
 	}
-	match.Dedupe(people, match.NewScorer(model, match.CountFrequencies(people)), match.DedupeOptions{})
+	match.DedupePopulation(pop, match.NewScorer(model, match.CountFrequencies(people)), match.DedupeOptions{})
 	res.DedupeInMemory = time.Since(start)
 	return res, nil
 }

@@ -27,10 +27,20 @@ const DefaultThreshold = 0.8
 // size of people (Scorer.WithPopulation).
 func Dedupe(people []Person, s *Scorer, opts DedupeOptions) ([]Cluster, DedupeStats) {
 	start := time.Now()
+	cl, st := DedupePopulation(NewPopulation(people, opts.Workers), s, opts)
+	st.Elapsed = time.Since(start)
+	return cl, st
+}
+
+// DedupePopulation is Dedupe over people already prepared, as by Train: a
+// force's detection run prepares its people once for both.
+func DedupePopulation(pop *Population, s *Scorer, opts DedupeOptions) ([]Cluster, DedupeStats) {
+	start := time.Now()
+	ps, ids := pop.ps, pop.ids
 	if s == nil {
 		s = NewScorer(nil, nil)
 	}
-	s = s.WithPopulation(len(people))
+	s = s.WithPopulation(len(ps))
 	workers := defaultWorkers(opts.Workers)
 	threshold := opts.Threshold
 	if threshold <= 0 {
@@ -43,23 +53,6 @@ func Dedupe(people []Person, s *Scorer, opts DedupeOptions) ([]Cluster, DedupeSt
 	if window <= 0 {
 		window = DefaultWindow
 	}
-	// Work on the people in an order grouped by surname: most blocks are
-	// made of people with similar names, so the records compared with one
-	// another then lie near each other in memory, which matters once a
-	// population no longer fits in the processor's caches.
-	order := localityOrder(people)
-	ps := make([]prepared, len(people))
-	ids := make([]string, len(people))
-	parallelChunks(len(people), workers, func(_, lo, hi int) {
-		for k := lo; k < hi; k++ {
-			i := order[k]
-			ps[k] = prepare(&people[i])
-			ids[k] = people[i].ID
-			if ids[k] == "" {
-				ids[k] = "#" + strconv.Itoa(int(i))
-			}
-		}
-	})
 	excluded := func(i, j int32) bool {
 		return opts.Exclude != nil && opts.Exclude(ids[i], ids[j])
 	}
@@ -76,7 +69,7 @@ func Dedupe(people []Person, s *Scorer, opts DedupeOptions) ([]Cluster, DedupeSt
 		}
 	})
 	var links []link
-	st := DedupeStats{People: len(people), CandidatePairs: int(cands)}
+	st := DedupeStats{People: len(ps), CandidatePairs: int(cands)}
 	for w := range linkBufs {
 		links = append(links, linkBufs[w]...)
 		st.ScoredPairs += scored[w]
@@ -122,6 +115,37 @@ func Dedupe(people []Person, s *Scorer, opts DedupeOptions) ([]Cluster, DedupeSt
 	st.Elapsed = time.Since(start)
 	return out, st
 }
+
+// Population is people prepared once for comparison, for training and
+// detection alike. They are held in an order grouped by surname: most blocks
+// are made of people with similar names, so the records compared with one
+// another then lie near each other in memory, which matters once a
+// population no longer fits in the processor's caches.
+type Population struct {
+	ps  []prepared
+	ids []string // people's IDs, "#index" for those without
+}
+
+// NewPopulation prepares people on workers goroutines (0: one per core).
+func NewPopulation(people []Person, workers int) *Population {
+	workers = defaultWorkers(workers)
+	order := localityOrder(people)
+	pop := &Population{ps: make([]prepared, len(people)), ids: make([]string, len(people))}
+	parallelChunks(len(people), workers, func(_, lo, hi int) {
+		for k := lo; k < hi; k++ {
+			i := order[k]
+			pop.ps[k] = prepare(&people[i])
+			pop.ids[k] = people[i].ID
+			if pop.ids[k] == "" {
+				pop.ids[k] = "#" + strconv.Itoa(int(i))
+			}
+		}
+	})
+	return pop
+}
+
+// Len is the number of people.
+func (pop *Population) Len() int { return len(pop.ps) }
 
 // localityOrder returns the indices of people sorted by the first letters of
 // their family and given names (a cheap approximation of blocking order).

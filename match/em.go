@@ -126,7 +126,17 @@ func unpackLevel(k uint64, c int) int8 {
 // by then) and use the model on the whole store: the prior is rescaled to
 // the population compared (Model.PriorFor).
 func Train(people []Person, opts TrainOptions) (*Model, error) {
-	n := len(people)
+	if len(people) < 2 {
+		return nil, errors.New("match: need at least two people to train")
+	}
+	return TrainPopulation(NewPopulation(people, opts.Workers), opts)
+}
+
+// TrainPopulation is Train over people already prepared, as by
+// DedupePopulation: a force's detection run prepares its people once for both.
+func TrainPopulation(pop *Population, opts TrainOptions) (*Model, error) {
+	ps := pop.ps
+	n := len(ps)
 	if n < 2 {
 		return nil, errors.New("match: need at least two people to train")
 	}
@@ -146,7 +156,6 @@ func Train(people []Person, opts TrainOptions) (*Model, error) {
 		opts.PseudoCount = 20
 	}
 	workers := defaultWorkers(opts.Workers)
-	ps := prepareAll(people, workers)
 	totalPairs := float64(n) * float64(n-1) / 2
 	def := DefaultModel()
 	m := def.clone()
