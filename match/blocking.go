@@ -4,6 +4,7 @@ import (
 	"cmp"
 	"runtime"
 	"slices"
+	"strings"
 	"sync"
 	"sync/atomic"
 )
@@ -38,8 +39,13 @@ type keyEntry struct {
 // buildBlocking computes every person's keys and groups people by key. With
 // rules non-nil only keys whose rule letter (first byte) is in rules count.
 func buildBlocking(ps []prepared, workers, maxBlock, window int, rules string) *blocking {
+	return buildBlockingKeys(ps, nil, workers, maxBlock, window, rules)
+}
+
+// buildBlockingKeys is buildBlocking taking people's keys from kc when it is not nil.
+func buildBlockingKeys(ps []prepared, kc *keyCache, workers, maxBlock, window int, rules string) *blocking {
 	n := len(ps)
-	// 1. Hash every key of every person, in parallel.
+	// 1. Hash every key of every person (or take the hashes already made), in parallel.
 	parts := make([][]keyEntry, workers)
 	parallelChunks(n, workers, func(w, lo, hi int) {
 		buf := parts[w]
@@ -48,6 +54,14 @@ func buildBlocking(ps []prepared, workers, maxBlock, window int, rules string) *
 		}
 		var hs []uint64
 		for i := lo; i < hi; i++ {
+			if kc != nil {
+				for k := kc.start[i]; k < kc.start[i+1]; k++ {
+					if rules == "" || strings.IndexByte(rules, kc.rule[k]) >= 0 {
+						buf = append(buf, keyEntry{kc.h[k], int32(i)})
+					}
+				}
+				continue
+			}
 			hs = keyHashes(&ps[i], hs[:0], rules)
 			for _, h := range hs {
 				buf = append(buf, keyEntry{h, int32(i)})
@@ -271,6 +285,62 @@ func defaultWorkers(w int) int {
 		return w
 	}
 	return runtime.GOMAXPROCS(0)
+}
+
+// keyCache holds every blocking key hash of a population with its rule letter, person by person:
+// training builds a blocking per group of rules and detection one more, and hashing every key of
+// a million people each time was a fifth of a detection run.
+type keyCache struct {
+	start []int32 // person i's keys are [start[i], start[i+1])
+	h     []uint64
+	rule  []byte
+}
+
+func newKeyCache(ps []prepared, workers int) *keyCache {
+	n := len(ps)
+	type part struct {
+		counts []int32
+		h      []uint64
+		rule   []byte
+	}
+	parts := make([]part, workers)
+	los := make([]int, workers)
+	parallelChunks(n, workers, func(w, lo, hi int) {
+		p := part{counts: make([]int32, 0, hi-lo), h: make([]uint64, 0, (hi-lo)*16), rule: make([]byte, 0, (hi-lo)*16)}
+		for i := lo; i < hi; i++ {
+			before := len(p.h)
+			forKeyHashes(&ps[i], "", func(rule byte, h uint64) {
+				p.h = append(p.h, h)
+				p.rule = append(p.rule, rule)
+			})
+			p.counts = append(p.counts, int32(len(p.h)-before))
+		}
+		parts[w], los[w] = p, lo
+	})
+	kc := &keyCache{start: make([]int32, n+1)}
+	// parallelChunks hands out contiguous ranges; put them back in order of their first person.
+	order := make([]int, 0, workers)
+	for w := range parts {
+		if parts[w].counts != nil {
+			order = append(order, w)
+		}
+	}
+	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(los[a], los[b]) })
+	total := 0
+	for _, w := range order {
+		total += len(parts[w].h)
+	}
+	kc.h, kc.rule = make([]uint64, 0, total), make([]byte, 0, total)
+	i := 0
+	for _, w := range order {
+		for _, c := range parts[w].counts {
+			kc.start[i+1] = kc.start[i] + c
+			i++
+		}
+		kc.h = append(kc.h, parts[w].h...)
+		kc.rule = append(kc.rule, parts[w].rule...)
+	}
+	return kc
 }
 
 // prepareAll prepares a population in parallel.

@@ -56,7 +56,7 @@ func DedupePopulation(pop *Population, s *Scorer, opts DedupeOptions) ([]Cluster
 	excluded := func(i, j int32) bool {
 		return opts.Exclude != nil && opts.Exclude(ids[i], ids[j])
 	}
-	bl := buildBlocking(ps, workers, maxBlock, window, "")
+	bl := pop.blocking(workers, maxBlock, window, "")
 
 	// Score candidate pairs; keep links.
 	linkBufs := make([][]link, workers)
@@ -124,6 +124,32 @@ func DedupePopulation(pop *Population, s *Scorer, opts DedupeOptions) ([]Cluster
 type Population struct {
 	ps  []prepared
 	ids []string // people's IDs, "#index" for those without
+
+	keys *keyCache // every person's blocking keys, made at the first blocking
+	// blockings built with every rule, by limits: training's last step and detection use the
+	// same one.
+	blockings map[[2]int]*blocking
+}
+
+// blocking groups the population by the keys of rules ("" for all), hashing their keys only once
+// for all the blockings asked of it.
+func (pop *Population) blocking(workers, maxBlock, window int, rules string) *blocking {
+	if pop.keys == nil {
+		pop.keys = newKeyCache(pop.ps, workers)
+	}
+	if rules != "" {
+		return buildBlockingKeys(pop.ps, pop.keys, workers, maxBlock, window, rules)
+	}
+	k := [2]int{maxBlock, window}
+	if bl := pop.blockings[k]; bl != nil {
+		return bl
+	}
+	bl := buildBlockingKeys(pop.ps, pop.keys, workers, maxBlock, window, "")
+	if pop.blockings == nil {
+		pop.blockings = map[[2]int]*blocking{}
+	}
+	pop.blockings[k] = bl
+	return bl
 }
 
 // NewPopulation prepares people on workers goroutines (0: one per core).

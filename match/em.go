@@ -170,7 +170,7 @@ func TrainPopulation(pop *Population, opts TrainOptions) (*Model, error) {
 	var mSum [nComp][16]float64
 	var mWeight [nComp]float64
 	for _, g := range trainGroups {
-		pairs, total := candidatePatterns(ps, workers, g.rules, opts.MaxCandidatePairs, g.maxBlock)
+		pairs, total := candidatePatterns(pop, workers, g.rules, opts.MaxCandidatePairs, g.maxBlock)
 		ri := RuleInfo{Rules: g.rules, Pairs: int(total), Sampled: int(sumCounts(pairs))}
 		if ri.Sampled == 0 {
 			info.Rules = append(info.Rules, ri)
@@ -217,7 +217,7 @@ func TrainPopulation(pop *Population, opts TrainOptions) (*Model, error) {
 	info.Reset = sanitise(m, def)
 
 	// 3. Share of matches among all candidate pairs, m and u fixed.
-	all, nCand := candidatePatterns(ps, workers, "", opts.MaxCandidatePairs, 0)
+	all, nCand := candidatePatterns(pop, workers, "", opts.MaxCandidatePairs, 0)
 	info.CandidatePairs = int(nCand)
 	none := make([]bool, nComp)
 	p, _, _ := emM(m, def, all, 0.5, opts.MaxIterations, opts.PseudoCount, none)
@@ -242,7 +242,8 @@ func TrainPopulation(pop *Population, opts TrainOptions) (*Model, error) {
 // the given rules ("" for all), sampling evenly down to at most max pairs,
 // and with maxBlock > 0 ignoring keys shared by more people than that. It
 // returns the counts and the number of candidate pairs before sampling.
-func candidatePatterns(ps []prepared, workers int, rules string, max, maxBlock int) (patternCounts, int64) {
+func candidatePatterns(pop *Population, workers int, rules string, max, maxBlock int) (patternCounts, int64) {
+	ps := pop.ps
 	n := len(ps)
 	window := DefaultWindow
 	if maxBlock > 0 {
@@ -250,7 +251,7 @@ func candidatePatterns(ps []prepared, workers int, rules string, max, maxBlock i
 	} else {
 		maxBlock = DefaultMaxBlock
 	}
-	bl := buildBlocking(ps, workers, maxBlock, window, rules)
+	bl := pop.blocking(workers, maxBlock, window, rules)
 	counted := make([]int64, workers)
 	bl.forEachPair(n, workers, func(w int, i, j int32) { counted[w]++ })
 	var total int64

@@ -75,6 +75,13 @@ func shortenKey(k string) string {
 // building the key strings (the hash of a key is computed from its parts).
 // Duplicates are possible; callers tolerate them.
 func keyHashes(r *prepared, dst []uint64, rules string) []uint64 {
+	forKeyHashes(r, rules, func(_ byte, h uint64) { dst = append(dst, h) })
+	return dst
+}
+
+// forKeyHashes calls f with the rule letter and hash of each of r's keys whose rule is in rules
+// ("" for all).
+func forKeyHashes(r *prepared, rules string, f func(rule byte, h uint64)) {
 	visitKeys(r, func(rule byte, parts ...string) {
 		if rules != "" && strings.IndexByte(rules, rule) < 0 {
 			return
@@ -93,7 +100,7 @@ func keyHashes(r *prepared, dst []uint64, rules string) []uint64 {
 				}
 				b.WriteString(p)
 			}
-			dst = append(dst, hashKey(shortenKey(b.String())))
+			f(rule, hashKey(shortenKey(b.String())))
 			return
 		}
 		h := fnvOffset
@@ -106,9 +113,8 @@ func keyHashes(r *prepared, dst []uint64, rules string) []uint64 {
 				h = fnvByte(h, s[k])
 			}
 		}
-		dst = append(dst, fnvFinish(h))
+		f(rule, fnvFinish(h))
 	})
-	return dst
 }
 
 // visitKeys calls emit with the rule letter and parts of every blocking key.

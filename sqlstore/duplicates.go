@@ -134,21 +134,35 @@ func (s *Store) personCandidates(ctx context.Context, q querier, p *auth.Princip
 		return nil, err
 	}
 	sc = sc.WithPopulation(people + 1)
-	var out []peel.MatchCandidate
+	// The new person is prepared once; each candidate is scored without reasons, and only those
+	// shown are compared again with them.
+	pmp := match.Prepare(mp)
+	type kept struct {
+		id    string
+		p     *match.Prepared
+		score float64
+	}
+	var ks []kept
 	for _, id := range ids {
 		f := feats[id]
 		if f == nil {
 			continue
 		}
-		res := sc.Compare(mp, f)
-		if res.Probability < minProb {
+		pf := match.Prepare(f)
+		score := sc.Score(pmp, pf)
+		if match.Probability(score) < minProb {
 			continue
 		}
-		out = append(out, peel.MatchCandidate{ID: id, Score: round3(res.Score), Probability: round3(res.Probability), Reasons: res.Reasons})
+		ks = append(ks, kept{id, pf, score})
 	}
-	sort.SliceStable(out, func(i, j int) bool { return out[i].Score > out[j].Score })
-	if limit > 0 && len(out) > limit {
-		out = out[:limit]
+	sort.SliceStable(ks, func(i, j int) bool { return ks[i].score > ks[j].score })
+	if limit > 0 && len(ks) > limit {
+		ks = ks[:limit]
+	}
+	out := make([]peel.MatchCandidate, 0, len(ks))
+	for _, k := range ks {
+		res := sc.ComparePrepared(pmp, k.p)
+		out = append(out, peel.MatchCandidate{ID: k.id, Score: round3(res.Score), Probability: round3(res.Probability), Reasons: res.Reasons})
 	}
 	// Labels and refs for the few shown.
 	var shown []string
