@@ -471,21 +471,29 @@ func HazardPlaces(n int, seed uint64) string {
 }
 
 // streamBodies returns the JSON bodies of the stream's reports, as intake and as a plain event.
-func streamBodies(reports []incident.Report) (intake, events [][]byte) {
+// A report naming a place (an address or a landmark) names it as the location record places
+// holds for it.
+func streamBodies(reports []incident.Report, places map[string]string) (intake, events [][]byte) {
 	for _, r := range reports {
 		in := map[string]any{"category": r.Category, "summary": r.Summary, "reported_at": pole.Moment{T: r.ReportedAt}}
+		loc := map[string]any{}
+		if id := places[r.LocationID]; id != "" {
+			loc["id"] = id
+		}
 		ev := map[string]any{"type": "incident", "category": r.Category, "summary": r.Summary, "reported_at": pole.Moment{T: r.ReportedAt}, "status": "open"}
 		if !r.OccurredAt.IsZero() {
 			in["occurred_at"] = pole.Moment{T: r.OccurredAt}
 			ev["occurred_at"] = pole.Moment{T: r.OccurredAt}
 		}
 		if r.HasPoint {
-			loc := map[string]any{"lat": r.Lat, "lon": r.Lon}
+			loc["lat"], loc["lon"] = r.Lat, r.Lon
 			if r.Accuracy > 0 {
 				loc["accuracy_m"] = r.Accuracy
 			}
-			in["location"] = loc
 			ev["lat"], ev["lon"] = r.Lat, r.Lon
+		}
+		if len(loc) > 0 {
+			in["location"] = loc
 		}
 		b, _ := json.Marshal(in)
 		intake = append(intake, b)
@@ -579,12 +587,21 @@ func IntakeThroughput(ctx context.Context, kind string, cfg IncidentsConfig, dir
 		return res, err
 	}
 	reports, truth := incident.GenerateStream(cfg.Reports, cfg.Seed)
-	for i := range reports {
-		reports[i].LocationID = "" // the stream's places are not records here
-	}
 	slices.SortStableFunc(reports, func(a, b incident.Report) int { return a.ReportedAt.Compare(b.ReportedAt) })
-	intake, events := streamBodies(reports)
 	hazards := HazardPlaces(cfg.Hazards, cfg.Seed)
+	// The addresses and landmarks callers name are location records, as command and control
+	// would resolve them: without coordinates, so a report's point is its own, as in Replay.
+	var placeLines strings.Builder
+	seenPlace := map[string]bool{}
+	for _, r := range reports {
+		if r.LocationID != "" && !seenPlace[r.LocationID] {
+			seenPlace[r.LocationID] = true
+			line, _ := json.Marshal(map[string]any{"kind": "location", "ref": r.LocationID, "lines": []string{"Place " + r.LocationID}, "town": "Generated"})
+			placeLines.Write(line)
+			placeLines.WriteByte('\n')
+		}
+	}
+	var intake, events [][]byte
 
 	fresh := func(name string) (*Target, *Server, string, error) {
 		var t *Target
@@ -608,6 +625,31 @@ func IntakeThroughput(ctx context.Context, kind string, cfg IncidentsConfig, dir
 				return nil, nil, "", fmt.Errorf("hazard places: %w", err)
 			}
 		}
+		if _, err := t.Store.Import(ctx, auth.System("bench"), "places", strings.NewReader(placeLines.String()), peel.ImportOptions{TempDir: dir}); err != nil {
+			t.Close()
+			return nil, nil, "", fmt.Errorf("places: %w", err)
+		}
+		places := map[string]string{}
+		rows, err := t.Store.DB().QueryContext(ctx, `SELECT ref, record_id FROM refs WHERE source = 'places'`)
+		if err != nil {
+			t.Close()
+			return nil, nil, "", err
+		}
+		for rows.Next() {
+			var ref, id string
+			if err := rows.Scan(&ref, &id); err != nil {
+				rows.Close()
+				t.Close()
+				return nil, nil, "", err
+			}
+			places[ref] = id
+		}
+		rows.Close()
+		if len(places) != len(seenPlace) {
+			t.Close()
+			return nil, nil, "", fmt.Errorf("places: %d location records for %d places", len(places), len(seenPlace))
+		}
+		intake, events = streamBodies(reports, places)
 		token, err := UserToken(ctx, t.Store, "bench.dispatcher", "dispatcher")
 		if err != nil {
 			t.Close()

@@ -456,17 +456,8 @@ func (r Rules) matchIndex(ix *Index, rep Report, sc scoring) (best Candidate, ok
 	consider := func(c *Report) { m.consider(*c, &b, &ok) }
 	ix.mu.RLock()
 	defer ix.mu.RUnlock()
-	near := m.hasPoint && m.hasTime && m.maxRadius > 0
-	var from, to time.Time
+	_, from, to, near := m.reach(rep)
 	if near {
-		// A candidate is at most a window from rep's stretch of time, and a fallback-time
-		// candidate's own stretch reaches back lookback windows before its OccurredAt.
-		look := time.Duration(m.sc.lookback * float64(m.maxWindow))
-		from = rep.OccurredAt.Add(-m.maxWindow)
-		if rep.guessed() {
-			from = from.Add(-look)
-		}
-		to = rep.OccurredAt.Add(m.maxWindow + look)
 		ix.visitNear(m.lat, m.lon, m.maxRadius, from, to, consider)
 	}
 	// Same location record and shared identifiers match without a point (or despite a wrong
@@ -490,6 +481,30 @@ func (r Rules) matchIndex(ix *Index, rep Report, sc scoring) (best Candidate, ok
 		return Candidate{}, false
 	}
 	return m.explain(b), true
+}
+
+// Reach is how far from rep, and over what stretch of time, an open incident with a point and a
+// time can be and still match it: the widest radius and window of rep's category and its
+// compatible ones. MatchIndex looks no further for such incidents (those at the same location
+// record or quoting the same identifiers it finds wherever they are); a store choosing the
+// candidates it hands to Match need choose no more. ok is false when rep has no point or no time.
+func (r Rules) Reach(rep Report) (radius float64, from, to time.Time, ok bool) {
+	return r.newMatcher(rep, defaultScoring()).reach(rep)
+}
+
+func (m *matcher) reach(rep Report) (radius float64, from, to time.Time, ok bool) {
+	if !m.hasPoint || !m.hasTime || m.maxRadius <= 0 {
+		return 0, time.Time{}, time.Time{}, false
+	}
+	// A candidate is at most a window from rep's stretch of time, and a fallback-time
+	// candidate's own stretch reaches back lookback windows before its OccurredAt.
+	look := time.Duration(m.sc.lookback * float64(m.maxWindow))
+	from = rep.OccurredAt.Add(-m.maxWindow)
+	if rep.guessed() {
+		from = from.Add(-look)
+	}
+	to = rep.OccurredAt.Add(m.maxWindow + look)
+	return m.maxRadius, from, to, true
 }
 
 // guessed reports whether OccurredAt is only the reported time: the caller gave no estimate,

@@ -286,3 +286,48 @@ func TestIdentifiers(t *testing.T) {
 		t.Errorf("%d identifiers from a pathological summary", len(got))
 	}
 }
+
+// TestReachHoldsEveryMatch checks that Match over only the open incidents within Reach (and those
+// at the same location record or quoting the same identifiers, which match from anywhere) picks
+// what Match over all of them picks: a store may select its candidates by Reach.
+func TestReachHoldsEveryMatch(t *testing.T) {
+	rules := DefaultRules()
+	reports, _ := GenerateStream(3000, 11)
+	var open []Report
+	bounded := 0
+	for i, r := range reports {
+		want, wok := rules.Match(r, open)
+		radius, from, to, ok := rules.Reach(r)
+		cands := open
+		if ok {
+			bounded++
+			ids := Identifiers(r.Summary)
+			cands = nil
+			for _, c := range open {
+				near := c.HasPoint && !c.OccurredAt.IsZero() && !c.OccurredAt.Before(from) && !c.OccurredAt.After(to) &&
+					Distance(r.Lat, r.Lon, c.Lat, c.Lon) <= radius
+				shared := r.LocationID != "" && c.LocationID == r.LocationID
+				for _, id := range Identifiers(c.Summary) {
+					shared = shared || slices.Contains(ids, id)
+				}
+				if near || shared {
+					cands = append(cands, c)
+				}
+			}
+		}
+		got, gok := rules.Match(r, cands)
+		if wok != gok || want.Incident.ID != got.Incident.ID || want.Score != got.Score {
+			t.Fatalf("report %d %s: within Reach %q %.4f %v, over all %q %.4f %v", i, r.ID, got.Incident.ID, got.Score, gok, want.Incident.ID, want.Score, wok)
+		}
+		open = append(open, r)
+		if len(open) > 400 {
+			open = open[1:]
+		}
+	}
+	if bounded < len(reports)/2 {
+		t.Errorf("only %d of %d reports had a reach", bounded, len(reports))
+	}
+	if _, _, _, ok := rules.Reach(Report{Category: "road_traffic_collision"}); ok {
+		t.Error("a report with no point or time has a reach")
+	}
+}

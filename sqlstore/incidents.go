@@ -323,24 +323,35 @@ func (s *Store) openCandidates(ctx context.Context, q querier, rules incident.Ru
 	radius, window := reach(rules)
 	var parts []string
 	var args []any
-	// Generous in time: the matcher judges the incident's whole span. A busy address may have
-	// many open incidents, most of them far off in time.
-	when := func(cond string) string {
-		if rep.OccurredAt.IsZero() {
+	// Near in space and time as the matcher reaches for this report's category (Rules.Reach):
+	// with every incident kept open, a generous box held thousands of a busy town's incidents
+	// and the candidate limit could cut the right one.
+	near, from, to, bounded := rules.Reach(rep)
+	if bounded {
+		radius = near
+	}
+	// Generous in time otherwise: a busy address may have many open incidents, most of them far
+	// off in time.
+	when := func(cond string, tight bool) string {
+		switch {
+		case tight:
+			args = append(args, micros(from), micros(to))
+		case !rep.OccurredAt.IsZero():
+			args = append(args, micros(rep.OccurredAt.Add(-4*window)), micros(rep.OccurredAt.Add(4*window)))
+		default:
 			return cond
 		}
-		args = append(args, micros(rep.OccurredAt.Add(-4*window)), micros(rep.OccurredAt.Add(4*window)))
 		return cond + ` AND (t_until IS NULL OR t_until >= ?) AND (t_from IS NULL OR t_from <= ?)`
 	}
 	if rep.HasPoint {
 		dLat := radius / 111320.0
 		dLon := radius / (111320.0 * math.Max(math.Cos(rep.Lat*math.Pi/180), 0.01))
 		args = append(args, rep.Lat-dLat, rep.Lat+dLat, rep.Lon-dLon, rep.Lon+dLon)
-		parts = append(parts, `SELECT id, state, reports FROM incident_masters WHERE `+when(`open = 1 AND lat >= ? AND lat <= ? AND lon >= ? AND lon <= ?`))
+		parts = append(parts, `SELECT id, state, reports FROM incident_masters WHERE `+when(`open = 1 AND lat >= ? AND lat <= ? AND lon >= ? AND lon <= ?`, bounded))
 	}
 	if rep.LocationID != "" {
 		args = append(args, rep.LocationID)
-		parts = append(parts, `SELECT id, state, reports FROM incident_masters WHERE `+when(`location_id = ? AND open = 1`))
+		parts = append(parts, `SELECT id, state, reports FROM incident_masters WHERE `+when(`location_id = ? AND open = 1`, false))
 	}
 	// Incidents quoting the same identifiers match wherever they were reported from.
 	if ids := incident.Identifiers(rep.Summary); len(ids) > 0 {

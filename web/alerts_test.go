@@ -174,6 +174,28 @@ func testAlerts(t *testing.T, s *webtest.Server) {
 	if r := s.Do(disp, "POST", "/api/v1/incidents", `{"category":"assault","reporter":{"family_name":5}}`); r.Status != 422 || !strings.Contains(string(r.Body), "reporter.family_name") {
 		t.Errorf("bad reporter: %d %s", r.Status, r.Body)
 	}
+	// A landmark record without coordinates, named with the caller's point: the report takes
+	// the point, so a later caller nearby who names nothing joins it.
+	r = s.Do(s.Admin, "POST", "/api/v1/locations", `{"lines":["The Market Cross"],"town":"Leeds"}`)
+	if r.Status != 201 {
+		t.Fatalf("landmark: %d %s", r.Status, r.Body)
+	}
+	cross := r.JSON(t)["id"].(string)
+	r = s.Do(disp, "POST", "/api/v1/incidents", fmt.Sprintf(`{"category":"road_traffic_collision","occurred_at":"2026-11-27T14:00:00Z","location":{"id":%q,"lat":53.7001,"lon":-1.6,"accuracy_m":20}}`, cross))
+	if r.Status != 201 || r.JSON(t)["duplicate_of"] != nil {
+		t.Fatalf("landmark report: %d %s", r.Status, r.Body)
+	}
+	first := r.JSON(t)["id"].(string)
+	if lat, _ := r.JSON(t)["lat"].(float64); lat != 53.7001 {
+		t.Errorf("the report named with a point has lat %v: %s", r.JSON(t)["lat"], r.Body)
+	}
+	r = s.Do(disp, "POST", "/api/v1/incidents", `{"category":"road_traffic_collision","occurred_at":"2026-11-27T14:05:00Z","location":{"lat":53.7002,"lon":-1.6}}`)
+	if r.Status != 201 || r.JSON(t)["duplicate_of"] != first {
+		t.Errorf("the caller near the landmark report was not joined to it: %s", r.Body)
+	}
+	if r := s.Do(disp, "POST", "/api/v1/incidents", fmt.Sprintf(`{"category":"assault","location":{"id":%q,"lat":53.7,"lon":-1.6,"accuracy_m":-1}}`, cross)); r.Status != 422 {
+		t.Errorf("a negative accuracy with a location id: %d %s", r.Status, r.Body)
+	}
 	_ = dispHazards
 }
 

@@ -78,16 +78,21 @@ func (s *Server) intake(w http.ResponseWriter, r *http.Request, p *auth.Principa
 	}
 	rep := &peel.IntakeReport{Category: in.Category, OccurredAt: in.OccurredAt, ReportedAt: in.ReportedAt, Summary: in.Summary}
 	if l := in.Location; l != nil {
+		if l.Accuracy < 0 {
+			return pole.Invalid("bad accuracy", pole.FieldError{Field: "location.accuracy_m", Message: "must not be negative"})
+		}
 		switch {
 		case l.ID != "":
+			// A premises or landmark record, and where the caller's handset put them when known:
+			// a record without coordinates then takes the caller's point.
 			rep.Location.ID = l.ID
+			if l.Lat != nil && l.Lon != nil {
+				rep.Location.Lat, rep.Location.Lon, rep.Location.Accuracy = l.Lat, l.Lon, l.Accuracy
+			}
 		case len(l.Lines) > 0 || l.Postcode != "" || l.UPRN != "":
 			rep.Location.Address = &pole.Location{Lines: l.Lines, Town: l.Town, Postcode: l.Postcode, Country: l.Country, UPRN: l.UPRN, Lat: l.Lat, Lon: l.Lon}
 		case l.Lat != nil && l.Lon != nil:
 			rep.Location.Lat, rep.Location.Lon = l.Lat, l.Lon
-			if l.Accuracy < 0 {
-				return pole.Invalid("bad accuracy", pole.FieldError{Field: "location.accuracy_m", Message: "must not be negative"})
-			}
 			rep.Location.Accuracy = l.Accuracy
 		default:
 			return pole.Invalid("bad location", pole.FieldError{Field: "location", Message: "give {\"id\"}, {\"lat\",\"lon\"} or an address"})
