@@ -170,25 +170,6 @@ func NewPopulation(people []Person, workers int) *Population {
 	return pop
 }
 
-// PrepareInto prepares p into dst, for NewPopulationFrom: a caller loading people in pages can
-// prepare each page as it arrives, on its own goroutines.
-func PrepareInto(dst *Prepared, p *Person) { dst.p = prepare(p) }
-
-// NewPopulationFrom is NewPopulation for people already prepared (done[i] from people[i]
-// by PrepareInto).
-func NewPopulationFrom(people []Person, done []Prepared) *Population {
-	order := localityOrder(people)
-	pop := &Population{ps: make([]prepared, len(people)), ids: make([]string, len(people))}
-	for k, i := range order {
-		pop.ps[k] = done[i].p
-		pop.ids[k] = people[i].ID
-		if pop.ids[k] == "" {
-			pop.ids[k] = "#" + strconv.Itoa(int(i))
-		}
-	}
-	return pop
-}
-
 // Len is the number of people.
 func (pop *Population) Len() int { return len(pop.ps) }
 

@@ -1,7 +1,6 @@
 package match
 
 import (
-	"reflect"
 	"slices"
 	"testing"
 )
@@ -39,20 +38,5 @@ func TestPopulationBlockingMatchesDirect(t *testing.T) {
 		if !slices.Equal(got, want) {
 			t.Fatalf("person %d: cached keys %v, want %v", i, got, want)
 		}
-	}
-}
-
-// TestPopulationFromPrepared checks a population built from people prepared one by one is the
-// population NewPopulation prepares.
-func TestPopulationFromPrepared(t *testing.T) {
-	people, _ := GeneratePeople(2000, 9)
-	people[3].ID = ""
-	done := make([]Prepared, len(people))
-	for i := range people {
-		PrepareInto(&done[i], &people[i])
-	}
-	got, want := NewPopulationFrom(people, done), NewPopulation(people, 2)
-	if !reflect.DeepEqual(got.ps, want.ps) || !slices.Equal(got.ids, want.ids) {
-		t.Fatal("a population from prepared people differs from one NewPopulation prepared")
 	}
 }

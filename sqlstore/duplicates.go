@@ -237,16 +237,14 @@ func pairKey(a, b string) (string, string) {
 	return b, a
 }
 
-// allPeople loads what matching sees of every live person, in id order, each prepared for
-// comparison: pages of stored features are read in turn while earlier pages are decoded and
-// prepared on every core (decoding and preparing a million people took a third of a dedupe run
-// on one).
-func (s *Store) allPeople(ctx context.Context) ([]match.Person, []match.Prepared, error) {
+// allPeople loads what matching sees of every live person, in id order: pages of stored features
+// are read in turn while earlier pages are decoded on every core (decoding a million people's
+// features took a quarter of a dedupe run on one).
+func (s *Store) allPeople(ctx context.Context) ([]match.Person, error) {
 	rd := &reader{s: s, db: s.r}
 	type page struct {
 		ids, feats []string
 		out        []match.Person
-		prep       []match.Prepared
 		err        error
 	}
 	var pages []*page
@@ -258,13 +256,11 @@ func (s *Store) allPeople(ctx context.Context) ([]match.Person, []match.Prepared
 			defer wg.Done()
 			for pg := range work {
 				pg.out = make([]match.Person, len(pg.ids))
-				pg.prep = make([]match.Prepared, len(pg.ids))
 				for i, f := range pg.feats {
 					if err := json.Unmarshal([]byte(f), &pg.out[i]); err != nil {
 						pg.err = fmt.Errorf("person %s features: %w", pg.ids[i], err)
 						break
 					}
-					match.PrepareInto(&pg.prep[i], &pg.out[i])
 				}
 				pg.feats = nil
 			}
@@ -307,22 +303,20 @@ func (s *Store) allPeople(ctx context.Context) ([]match.Person, []match.Prepared
 	}()
 	wg.Wait()
 	if err != nil {
-		return nil, nil, err
+		return nil, err
 	}
 	n := 0
 	for _, pg := range pages {
 		if pg.err != nil {
-			return nil, nil, pg.err
+			return nil, pg.err
 		}
 		n += len(pg.out)
 	}
 	out := make([]match.Person, 0, n)
-	prep := make([]match.Prepared, 0, n)
 	for _, pg := range pages {
 		out = append(out, pg.out...)
-		prep = append(prep, pg.prep...)
 	}
-	return out, prep, nil
+	return out, nil
 }
 
 // Dedupe finds groups of duplicate people in the whole store: it trains the matching model on the
@@ -334,7 +328,7 @@ func (s *Store) Dedupe(ctx context.Context, p *auth.Principal) (*peel.DedupeSumm
 		return nil, err
 	}
 	start := time.Now()
-	people, prepared, err := s.allPeople(ctx)
+	people, err := s.allPeople(ctx)
 	if err != nil {
 		return nil, err
 	}
@@ -359,18 +353,14 @@ func (s *Store) Dedupe(ctx context.Context, p *auth.Principal) (*peel.DedupeSumm
 		return nil, err
 	}
 	var pool []match.Person
-	var poolPrepared []match.Prepared
-	for i, mp := range people {
+	for _, mp := range people {
 		if !deferred[mp.ID] {
 			pool = append(pool, mp)
-			poolPrepared = append(poolPrepared, prepared[i])
 		}
 	}
-	prepared = nil
 	// Too few people to estimate the model from: the default model is steadier.
 	// Prepared once for training and detection both.
-	pop := match.NewPopulationFrom(pool, poolPrepared)
-	poolPrepared = nil
+	pop := match.NewPopulation(pool, 0)
 	model := match.DefaultModel()
 	if len(pool) >= minTrainPeople {
 		if m, err := match.TrainPopulation(pop, match.TrainOptions{}); err == nil {
