@@ -169,3 +169,34 @@ func asErr(err error, pe **pole.Error) bool {
 	*pe = e
 	return ok
 }
+
+// testMatchHidesRestricted: a restricted person is never offered as a match, or counted towards a
+// 409 on create, to anyone their access leaves out; those it names see them.
+func testMatchHidesRestricted(e *Env) {
+	t := e.T
+	e.MustImport("m", `{"kind":"person","ref":"R1","family_name":"Vasquez-Thornbury","given_names":"Ottoline","dob":"1977-05-09","identifiers":[{"type":"ni_number","value":"QQ987654B"}],"access":{"roles":["investigator"]}}`)
+	hidden := e.Lookup("m", "R1")
+	probe := &pole.Person{FamilyName: "Vasquez-Thornbury", GivenNames: "Ottoline", DOB: "1977-05-09",
+		Identifiers: []pole.Identifier{{Type: "ni_number", Value: "QQ987654B"}}}
+	officer := e.User("pc.match", "officer")
+	ms, err := e.S.MatchPerson(e.Ctx, officer, probe)
+	e.Must(err)
+	for _, m := range ms {
+		if m.ID == hidden {
+			t.Fatalf("an officer was offered a restricted person: %+v", m)
+		}
+	}
+	in, perr := pole.DecodeInput([]byte(`{"family_name":"Vasquez-Thornbury","given_names":"Ottoline","dob":"1977-05-09","identifiers":[{"type":"ni_number","value":"QQ987654B"}]}`), pole.KindPerson)
+	if perr != nil {
+		t.Fatal(perr)
+	}
+	if _, _, err := e.S.Create(e.Ctx, officer, in, peel.CreateOptions{}); err != nil {
+		t.Errorf("a restricted person the officer cannot see blocked their create: %v", err)
+	}
+	inv := e.User("dc.match", "investigator")
+	ms, err = e.S.MatchPerson(e.Ctx, inv, probe)
+	e.Must(err)
+	if len(ms) == 0 || ms[0].ID != hidden {
+		t.Errorf("the investigator was not offered the restricted person: %+v", ms)
+	}
+}

@@ -89,6 +89,7 @@ func Run(t *testing.T, open Opener) {
 		{"IntakeTogether", testIntakeTogether},
 		{"Grouping", testGrouping},
 		{"Duplicates", testDuplicates},
+		{"MatchHidesRestricted", testMatchHidesRestricted},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
