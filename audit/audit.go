@@ -56,9 +56,9 @@ const Genesis = "000000000000000000000000000000000000000000000000000000000000000
 // the Content, the previous hash.
 func (e *Entry) ComputeHash() string {
 	h := sha256.New()
-	h.Write(Field(nil, strconv.FormatInt(e.Seq, 10)))
+	h.Write(field(nil, strconv.FormatInt(e.Seq, 10)))
 	h.Write(e.Content())
-	h.Write(Field(nil, e.PrevHash))
+	h.Write(field(nil, e.PrevHash))
 	return hex.EncodeToString(h.Sum(nil))
 }
 
@@ -67,17 +67,17 @@ func (e *Entry) ComputeHash() string {
 // database, which frames it with the sequence number and previous hash it finds under the chain
 // lock, as ComputeHash does.
 func (e *Entry) Content() []byte {
-	b := Field(nil, strconv.FormatInt(e.At.UnixMicro(), 10))
-	b = Field(b, e.User)
-	b = Field(b, e.Action)
+	b := field(nil, strconv.FormatInt(e.At.UnixMicro(), 10))
+	b = field(b, e.User)
+	b = field(b, e.Action)
 	recs, _ := json.Marshal(e.Records)
-	b = Field(b, string(recs))
-	b = Field(b, e.Purpose)
-	return Field(b, e.Detail)
+	b = field(b, string(recs))
+	b = field(b, e.Purpose)
+	return field(b, e.Detail)
 }
 
-// Field appends one length-prefixed field: its length in bytes, a colon, the bytes.
-func Field(b []byte, s string) []byte {
+// field appends one length-prefixed field: its length in bytes, a colon, the bytes.
+func field(b []byte, s string) []byte {
 	b = strconv.AppendInt(b, int64(len(s)), 10)
 	b = append(b, ':')
 	return append(b, s...)

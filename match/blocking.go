@@ -304,7 +304,6 @@ func newKeyCache(ps []prepared, workers int) *keyCache {
 		rule   []byte
 	}
 	parts := make([]part, workers)
-	los := make([]int, workers)
 	parallelChunks(n, workers, func(w, lo, hi int) {
 		p := part{counts: make([]int32, 0, hi-lo), h: make([]uint64, 0, (hi-lo)*16), rule: make([]byte, 0, (hi-lo)*16)}
 		for i := lo; i < hi; i++ {
@@ -315,30 +314,23 @@ func newKeyCache(ps []prepared, workers int) *keyCache {
 			})
 			p.counts = append(p.counts, int32(len(p.h)-before))
 		}
-		parts[w], los[w] = p, lo
+		parts[w] = p
 	})
 	kc := &keyCache{start: make([]int32, n+1)}
-	// parallelChunks hands out contiguous ranges; put them back in order of their first person.
-	order := make([]int, 0, workers)
-	for w := range parts {
-		if parts[w].counts != nil {
-			order = append(order, w)
-		}
-	}
-	slices.SortFunc(order, func(a, b int) int { return cmp.Compare(los[a], los[b]) })
+	// parallelChunks gives worker w the w-th contiguous range, so the parts are already in order.
 	total := 0
-	for _, w := range order {
-		total += len(parts[w].h)
+	for _, p := range parts {
+		total += len(p.h)
 	}
 	kc.h, kc.rule = make([]uint64, 0, total), make([]byte, 0, total)
 	i := 0
-	for _, w := range order {
-		for _, c := range parts[w].counts {
+	for _, p := range parts {
+		for _, c := range p.counts {
 			kc.start[i+1] = kc.start[i] + c
 			i++
 		}
-		kc.h = append(kc.h, parts[w].h...)
-		kc.rule = append(kc.rule, parts[w].rule...)
+		kc.h = append(kc.h, p.h...)
+		kc.rule = append(kc.rule, p.rule...)
 	}
 	return kc
 }
