@@ -19,7 +19,7 @@ type layer struct {
 }
 
 // domain packages are pure: the standard library, the model and small pure libraries, no I/O.
-var domainLibs = []string{"github.com/hbollon/go-edlib", "github.com/nyaruka/phonenumbers", "github.com/alexedwards/argon2id", "golang.org/x/crypto"}
+var domainLibs = []string{"github.com/hbollon/go-edlib", "github.com/nyaruka/phonenumbers", "github.com/alexedwards/argon2id", "golang.org/x/crypto", "github.com/valyala/fastjson"}
 
 // rules is the dependency rule of docs/architecture.md, package by package.
 var rules = map[string]layer{

@@ -1,6 +1,7 @@
 package pole
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -71,14 +72,25 @@ type Call struct {
 // CallTypes are the kinds of communication a call record holds.
 var CallTypes = []string{"voice", "sms"}
 
-// Normalise puts both numbers in E.164 (kept as given when unreadable) and checks the type.
+// Normalise puts both numbers in E.164 (kept as given when unreadable) and checks the call.
 func (c *Call) Normalise() []FieldError {
-	var errs []FieldError
 	for _, n := range []*string{&c.From, &c.To} {
 		if e, _, ok := ukref.NormalisePhone(*n); ok {
 			*n = e
 		}
 	}
+	return c.Check()
+}
+
+// MaxCallDurationS bounds a call's duration (about 68 years: anything longer is a mistake).
+const MaxCallDurationS = 1<<31 - 1
+
+// MaxCellLen bounds a call's cell identifier, in bytes.
+const MaxCellLen = 255
+
+// Check checks a call whose numbers are already normalised, defaulting its type to voice.
+func (c *Call) Check() []FieldError {
+	var errs []FieldError
 	if c.From == "" {
 		errs = append(errs, FieldError{Field: "from", Message: "is required"})
 	}
@@ -96,6 +108,12 @@ func (c *Call) Normalise() []FieldError {
 	}
 	if c.DurationS < 0 {
 		errs = append(errs, FieldError{Field: "duration_s", Message: "must not be negative"})
+	}
+	if len(c.Cell) > MaxCellLen {
+		errs = append(errs, FieldError{Field: "cell", Message: fmt.Sprintf("must be at most %d bytes", MaxCellLen)})
+	}
+	if c.DurationS > MaxCallDurationS {
+		errs = append(errs, FieldError{Field: "duration_s", Message: fmt.Sprintf("must be at most %d seconds", MaxCallDurationS)})
 	}
 	return errs
 }

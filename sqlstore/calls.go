@@ -1,6 +1,7 @@
 package sqlstore
 
 import (
+	"bufio"
 	"context"
 	"encoding/csv"
 	"errors"
@@ -32,7 +33,8 @@ var callColumns = map[string][]string{
 var callTimeLayouts = []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01-02T15:04:05", "02/01/2006 15:04:05", "2006-01-02 15:04"}
 
 // ParseCallsCSV reads provider call records as CSV with a header row, calling f with each call
-// and its line. Bad rows are reported with their line and field.
+// (its numbers as written: the caller reads them into E.164, once each) and its line until a row
+// is bad. Bad rows are reported with their line and field.
 func ParseCallsCSV(r io.Reader, f func(line int, c *pole.Call) error) ([]pole.FieldError, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -117,7 +119,7 @@ func ParseCallsCSV(r io.Reader, f func(line int, c *pole.Call) error) ([]pole.Fi
 			rowErrs = append(rowErrs, pole.FieldError{Line: line, Field: "type", Message: fmt.Sprintf("%q is not voice or sms", t)})
 		}
 		if len(rowErrs) == 0 {
-			for _, fe := range c.Normalise() {
+			for _, fe := range c.Check() {
 				fe.Line = line
 				rowErrs = append(rowErrs, fe)
 			}
@@ -129,6 +131,9 @@ func ParseCallsCSV(r io.Reader, f func(line int, c *pole.Call) error) ([]pole.Fi
 			}
 			continue
 		}
+		if len(errs) > 0 {
+			continue
+		}
 		if err := f(line, c); err != nil {
 			return errs, err
 		}
@@ -137,6 +142,9 @@ func ParseCallsCSV(r io.Reader, f func(line int, c *pole.Call) error) ([]pole.Fi
 
 // ImportCallsCSV imports provider call records, all or nothing. Numbers resolve to their one
 // telephone record (created when new); a call already held (same from, to, start, type) is skipped.
+// The body is spooled first, so a slow upload never holds the writer; then one goroutine checks
+// and gathers runs of calls while the transaction writes the runs before them. A bad row anywhere
+// stops the writing and rolls it back, and every bad row is reported.
 func (s *Store) ImportCallsCSV(ctx context.Context, p *auth.Principal, r io.Reader, opts peel.ImportOptions) (*peel.ImportSummary, error) {
 	if err := p.Require(auth.PermImport); err != nil {
 		return nil, err
@@ -147,30 +155,62 @@ func (s *Store) ImportCallsCSV(ctx context.Context, p *auth.Principal, r io.Read
 	}
 	defer os.Remove(spool.Name())
 	defer spool.Close()
-	// Pass 1: check every row while spooling the body.
-	errs, err := ParseCallsCSV(io.TeeReader(r, spool), func(int, *pole.Call) error { return nil })
-	if err != nil {
+	if _, err := io.Copy(spool, r); err != nil {
 		if statusTooLarge(err) {
 			return nil, &pole.Error{Code: pole.ETooLarge, Message: "the body is larger than the server accepts; nothing was imported"}
 		}
-		return nil, err
+		return nil, fmt.Errorf("calls import read: %w", err)
 	}
-	if len(errs) > 0 {
-		return nil, &pole.Error{Code: pole.EInvalid, Message: fmt.Sprintf("the call records have %d bad rows; nothing was imported", countLines(errs)), Fields: errs}
+	if _, err := spool.Seek(0, io.SeekStart); err != nil {
+		return nil, err
 	}
 	sum := &peel.ImportSummary{Created: map[string]int{}, Updated: map[string]int{}}
 	err = s.write(ctx, func(tx *Tx) error {
-		if _, err := spool.Seek(0, io.SeekStart); err != nil {
-			return err
-		}
+		pctx, cancel := context.WithCancel(ctx)
+		defer cancel()
+		runs := make(chan *callRun, 1)
+		var errs []pole.FieldError
+		var perr error
+		go func() {
+			defer close(runs)
+			run, limit := newCallRun(nil), firstCallRunRows
+			send := func() error {
+				run.sort() // here, while the writer is busy with the run before
+				select {
+				case runs <- run:
+					run, limit = newCallRun(run.tab), callRunRows
+					return nil
+				case <-pctx.Done():
+					return pctx.Err()
+				}
+			}
+			errs, perr = ParseCallsCSV(bufio.NewReaderSize(spool, 1<<20), func(_ int, c *pole.Call) error {
+				if err := run.add(c); err != nil {
+					return err
+				}
+				if len(run.rows) >= limit {
+					return send()
+				}
+				return nil
+			})
+			if perr == nil && len(errs) == 0 {
+				perr = send()
+			}
+		}()
 		w := &writer{tx: tx, p: p, keys: map[string]string{}, refs: map[string]string{}, kinds: map[string]pole.Kind{}}
-		ci := &callInserter{w: w, sum: sum}
-		_, err := ParseCallsCSV(spool, func(_ int, c *pole.Call) error { return ci.add(ctx, c) })
-		if err != nil {
-			return err
+		for run := range runs {
+			if err := s.writeCallRun(ctx, w, run.numbers(), run, sum, nil); err != nil {
+				cancel()
+				for range runs {
+				}
+				return err
+			}
 		}
-		if err := ci.flush(ctx); err != nil {
-			return err
+		if perr != nil {
+			return perr
+		}
+		if len(errs) > 0 {
+			return &pole.Error{Code: pole.EInvalid, Message: fmt.Sprintf("the call records have %d bad rows; nothing was imported", countLines(errs)), Fields: errs}
 		}
 		tx.audit(p, audit.ActionImport, nil, fmt.Sprintf(`{"calls":%d,"telephones_created":%d}`, sum.Calls, sum.Created["telephone"]))
 		return nil
@@ -181,62 +221,42 @@ func (s *Store) ImportCallsCSV(ctx context.Context, p *auth.Principal, r io.Read
 	return sum, nil
 }
 
-func statusTooLarge(err error) bool {
-	return err != nil && strings.Contains(err.Error(), "request body too large")
-}
-
-// callInserter batches calls: the numbers of a batch are resolved in one query, new numbers get
-// their telephone record, and the calls go in as multi-row inserts.
-type callInserter struct {
-	w     *writer
-	sum   *peel.ImportSummary
-	batch []*pole.Call
-}
-
-func (ci *callInserter) add(ctx context.Context, c *pole.Call) error {
-	ci.batch = append(ci.batch, c)
-	if len(ci.batch) >= importChunk {
-		return ci.flush(ctx)
-	}
-	return nil
-}
-
-func (ci *callInserter) flush(ctx context.Context) error {
-	if len(ci.batch) == 0 {
-		return nil
-	}
-	w, tx := ci.w, ci.w.tx
-	keys := make([]string, 0, 2*len(ci.batch))
-	for _, c := range ci.batch {
-		keys = append(keys, "tel:"+c.From, "tel:"+c.To)
+// writeCallRun resolves numbers to their telephones, creating those not yet held (each told to
+// created, when given), and writes a run of calls.
+func (s *Store) writeCallRun(ctx context.Context, w *writer, nums []string, run *callRun, sum *peel.ImportSummary, created func(id string)) error {
+	tx := w.tx
+	keys := make([]string, len(nums))
+	for i, n := range nums {
+		keys[i] = "tel:" + n
 	}
 	if err := w.prefetchKeys(ctx, keys); err != nil {
 		return err
 	}
-	args := make([]any, 0, 6*len(ci.batch))
-	for _, c := range ci.batch {
-		for _, num := range []string{c.From, c.To} {
-			if _, known := w.keys["tel:"+num]; known {
-				continue
-			}
-			if _, err := w.ensure(ctx, &pole.Telephone{Number: num}); err != nil {
-				return err
-			}
-			ci.sum.Created[string(pole.KindTelephone)]++
+	for i, n := range nums {
+		if _, known := w.keys[keys[i]]; known {
+			continue
 		}
-		args = append(args, c.From, micros(c.Start), c.To, c.Type, c.DurationS, nullString(c.Cell))
+		before := len(w.touched)
+		if _, err := w.ensure(ctx, &pole.Telephone{Number: n}); err != nil {
+			return err
+		}
+		for _, id := range w.touched[before:] {
+			sum.Created[string(pole.KindTelephone)]++
+			if created != nil {
+				created(id)
+			}
+		}
 	}
 	if err := tx.flush(ctx); err != nil {
 		return err
 	}
-	n, err := tx.insertRowsCount(ctx, "calls", "from_number, start, to_number, call_type, duration_s, cell", 6, args, "ON CONFLICT DO NOTHING")
-	if err != nil {
-		return fmt.Errorf("insert calls: %w", err)
-	}
-	ci.sum.Calls += int(n)
-	tx.changes = append(tx.changes, peel.Change{Kind: "call"})
-	ci.batch = ci.batch[:0]
-	return nil
+	n, err := tx.writeCalls(ctx, run)
+	sum.Calls += n
+	return err
+}
+
+func statusTooLarge(err error) bool {
+	return err != nil && strings.Contains(err.Error(), "request body too large")
 }
 
 // TopContacts answers "with which numbers was telephone T in contact in the window, either way,

@@ -11,7 +11,9 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
+	"slices"
 	"sort"
 	"strings"
 	"sync/atomic"
@@ -86,7 +88,7 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 	err = s.write(ctx, func(tx *Tx) error {
 		w := &writer{tx: tx, p: p, vocab: vocab, source: source, keys: map[string]string{}, refs: map[string]string{}}
 		w.kinds = map[string]pole.Kind{}
-		im := &importer{w: w, sum: sum, kinds: w.kinds, created: map[string]bool{}, vocab: vocab}
+		im := &importer{w: w, sum: sum, kinds: w.kinds, created: map[string]bool{}, vocab: vocab, callNumbers: map[string]bool{}}
 		chk, err := im.checkWhileWriting(ctx, spool, vocab, tx.now)
 		if err != nil {
 			return err
@@ -120,7 +122,17 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 		if err := im.pass(ctx, spool, im.shorthands); err != nil {
 			return err
 		}
-		if err := im.pass(ctx, spool, im.linksAndCalls); err != nil {
+		if err := im.pass(ctx, spool, im.links); err != nil {
+			return err
+		}
+		for _, n := range chk.calls.numbers() {
+			im.callNumbers[n] = true
+		}
+		if err := s.writeCallRun(ctx, w, slices.Sorted(maps.Keys(im.callNumbers)), chk.calls, sum, func(id string) {
+			im.kinds[id] = pole.KindTelephone
+			im.created[id] = true
+			im.touched = append(im.touched, id)
+		}); err != nil {
 			return err
 		}
 		if len(im.errs) > 0 {
@@ -159,6 +171,10 @@ type importCheck struct {
 	heldBytes   int64
 	errs        []pole.FieldError
 	failed      atomic.Bool // set at the first bad line, read by the writing pass
+	dec         pole.LineDecoder
+	// calls are the file's call lines not yet sent to the writer, held compactly (32 bytes a
+	// call); the passes after the checking pass never decode them again.
+	calls *callRun
 }
 
 func (c *importCheck) fail(n int, fes ...pole.FieldError) {
@@ -189,10 +205,11 @@ func (im *importer) checkWhileWriting(ctx context.Context, spool *os.File, vocab
 	if _, err := spool.Seek(0, io.SeekStart); err != nil {
 		return nil, err
 	}
-	chk := &importCheck{defined: map[string]refInfo{}, definedLine: map[string]int{}, used: map[string]int{}, held: []importLine{}}
+	chk := &importCheck{defined: map[string]refInfo{}, definedLine: map[string]int{}, used: map[string]int{}, held: []importLine{}, calls: newCallRun(nil)}
+	chk.dec.KeepNumbers = true // the call runs read each number once
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	chunks := make(chan []importLine, 4)
+	chunks := make(chan checkedChunk, 4)
 	var cerr error
 	go func() {
 		defer close(chunks)
@@ -204,7 +221,12 @@ func (im *importer) checkWhileWriting(ctx context.Context, spool *os.File, vocab
 		if werr != nil || chk.failed.Load() {
 			continue // drain, so the checker finishes
 		}
-		if werr = records(ctx, chunk); werr != nil {
+		if chunk.calls != nil {
+			werr = im.callRun(ctx, chunk.calls)
+		} else {
+			werr = records(ctx, chunk.lines)
+		}
+		if werr != nil {
 			cancel()
 		}
 	}
@@ -221,21 +243,47 @@ func (im *importer) checkWhileWriting(ctx context.Context, spool *os.File, vocab
 	return chk, nil
 }
 
-// run decodes and checks every line of r, sending chunks of good lines to out.
-func (c *importCheck) run(ctx context.Context, r io.Reader, vocab *ukref.Vocabulary, now time.Time, out chan<- []importLine) error {
+// checkedChunk is checked lines for the records pass, or a full run of checked calls.
+type checkedChunk struct {
+	lines []importLine
+	calls *callRun
+}
+
+// callRun writes a run of calls the checking pass has sorted. The calls table holds numbers, not
+// telephones, so calls go in while records are still being written; the telephones of numbers
+// no record has are made after the links (Store.writeCallRun).
+func (im *importer) callRun(ctx context.Context, run *callRun) error {
+	for _, n := range run.numbers() {
+		im.callNumbers[n] = true
+	}
+	n, err := im.w.tx.writeCalls(ctx, run)
+	im.sum.Calls += n
+	return err
+}
+
+// run decodes and checks every line of r, sending chunks of good lines and runs of good calls
+// to out.
+func (c *importCheck) run(ctx context.Context, r io.Reader, vocab *ukref.Vocabulary, now time.Time, out chan<- checkedChunk) error {
 	var chunk []importLine
+	sendTo := func(ch checkedChunk) error {
+		select {
+		case out <- ch:
+			return nil
+		case <-ctx.Done():
+			return ctx.Err()
+		}
+	}
 	send := func() error {
 		if len(chunk) == 0 {
 			return nil
 		}
-		select {
-		case out <- chunk:
-		case <-ctx.Done():
-			return ctx.Err()
+		if err := sendTo(checkedChunk{lines: chunk}); err != nil {
+			return err
 		}
 		chunk = nil
 		return nil
 	}
+	callLimit := firstCallRunRows
 	n := 0
 	err := eachLine(r, func(raw []byte) error {
 		n++
@@ -246,7 +294,7 @@ func (c *importCheck) run(ctx context.Context, r io.Reader, vocab *ukref.Vocabul
 			c.fail(n, pole.FieldError{Message: fmt.Sprintf("line longer than %d bytes", MaxLineBytes)})
 			return nil
 		}
-		line, perr := pole.DecodeLine(raw)
+		line, perr := c.dec.Decode(raw)
 		if perr != nil {
 			fes := perr.Fields
 			if len(fes) == 0 {
@@ -284,6 +332,19 @@ func (c *importCheck) run(ctx context.Context, r io.Reader, vocab *ukref.Vocabul
 			c.use(n, line.Link.From)
 			c.use(n, line.Link.To)
 			c.use(n, line.Link.Evidence)
+		case line.Call != nil:
+			if err := c.calls.add(line.Call); err != nil {
+				var pe *pole.Error
+				errors.As(err, &pe)
+				c.fail(n, pole.FieldError{Message: pe.Fields[0].Message})
+			}
+			if len(c.calls.rows) >= callLimit && !c.failed.Load() {
+				run := c.calls
+				run.sort() // here, while the writer is busy
+				c.calls, callLimit = newCallRun(run.tab), callRunRows
+				return sendTo(checkedChunk{calls: run})
+			}
+			return nil
 		}
 		// Keep what was decoded, while it fits, so the later passes need not decode again.
 		if c.held != nil {
@@ -440,8 +501,9 @@ type importer struct {
 	errs    []pole.FieldError
 	// held are the decoded lines when the body was small enough to keep; nil means re-read the
 	// spool (the records pass has its lines from the checking pass).
-	held   []importLine
-	chunks int // chunks handled, for refreshing statistics
+	held        []importLine
+	chunks      int             // chunks handled, for refreshing statistics
+	callNumbers map[string]bool // the numbers of the calls written so far
 }
 
 // pass re-reads the spooled file, handing lines to f in chunks.
@@ -460,12 +522,13 @@ func (im *importer) pass(ctx context.Context, spool *os.File, f func(context.Con
 	}
 	n := 0
 	var chunk []importLine
+	var dec pole.LineDecoder
 	err := eachLine(spool, func(raw []byte) error {
 		n++
-		if len(bytes.TrimSpace(raw)) == 0 {
-			return nil
+		if len(bytes.TrimSpace(raw)) == 0 || bytes.HasPrefix(raw, callLinePrefix) {
+			return nil // calls were gathered by the checking pass
 		}
-		line, perr := pole.DecodeLine(raw)
+		line, perr := dec.Decode(raw)
 		if perr != nil {
 			return perr
 		}
@@ -485,6 +548,10 @@ func (im *importer) pass(ctx context.Context, spool *os.File, f func(context.Con
 	}
 	return nil
 }
+
+// callLinePrefix begins the call lines Peel and most writers write; others are decoded and
+// skipped by the writing passes.
+var callLinePrefix = []byte(`{"kind":"call"`)
 
 // analyzing wraps a chunk step so the planner's statistics are refreshed as the import grows the
 // tables: after 1, 2, 4, 8... chunks, so it costs little and plans never lag far behind.
@@ -683,73 +750,37 @@ func (im *importer) kindOf(id string) pole.Kind {
 	return ""
 }
 
-// linksAndCalls writes link and call lines.
-func (im *importer) linksAndCalls(ctx context.Context, chunk []importLine) error {
-	w, tx := im.w, im.w.tx
-	var calls []any
-	var numbers []string
+// links writes link lines (call lines were gathered by the checking pass).
+func (im *importer) links(ctx context.Context, chunk []importLine) error {
+	w := im.w
 	for _, il := range chunk {
-		if c := il.line.Call; c != nil {
-			numbers = append(numbers, "tel:"+c.From, "tel:"+c.To)
+		in := il.line.Link
+		if in == nil {
+			continue
 		}
-	}
-	if err := w.prefetchKeys(ctx, numbers); err != nil {
-		return err
-	}
-	for _, il := range chunk {
-		switch {
-		case il.line.Link != nil:
-			in := il.line.Link
-			from, to, ev := w.refs[in.From], w.refs[in.To], ""
-			if in.Evidence != "" {
-				ev = w.refs[in.Evidence]
-			}
-			l := &pole.Link{From: from, To: to, Role: in.Role, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo, Evidence: ev}
-			if err := pole.ValidateLink(l, im.kindOf(from), im.kindOf(to), im.vocab, true); err != nil {
-				var pe *pole.Error
-				errors.As(err, &pe)
-				for _, fe := range pe.Fields {
-					fe.Line = il.n
-					im.errs = append(im.errs, fe)
-				}
-				continue
-			}
-			w.skipLinkLookup = im.created[from] || im.created[to]
-			created, err := w.link(ctx, l)
-			w.skipLinkLookup = false
-			if err != nil {
-				return err
-			}
-			if created {
-				im.sum.Links++
-			}
-		case il.line.Call != nil:
-			c := il.line.Call
-			for _, num := range []string{c.From, c.To} {
-				before := len(w.touched)
-				if _, err := w.ensure(ctx, &pole.Telephone{Number: num}); err != nil {
-					return err
-				}
-				for _, t := range w.touched[before:] {
-					im.kinds[t] = pole.KindTelephone
-					im.created[t] = true
-					im.touched = append(im.touched, t)
-					im.sum.Created[string(pole.KindTelephone)]++
-				}
-			}
-			calls = append(calls, c.From, micros(c.Start), c.To, c.Type, c.DurationS, nullString(c.Cell))
+		from, to, ev := w.refs[in.From], w.refs[in.To], ""
+		if in.Evidence != "" {
+			ev = w.refs[in.Evidence]
 		}
-	}
-	if len(calls) > 0 {
-		if err := tx.flush(ctx); err != nil {
+		l := &pole.Link{From: from, To: to, Role: in.Role, ValidFrom: in.ValidFrom, ValidTo: in.ValidTo, Evidence: ev}
+		if err := pole.ValidateLink(l, im.kindOf(from), im.kindOf(to), im.vocab, true); err != nil {
+			var pe *pole.Error
+			errors.As(err, &pe)
+			for _, fe := range pe.Fields {
+				fe.Line = il.n
+				im.errs = append(im.errs, fe)
+			}
+			continue
+		}
+		w.skipLinkLookup = im.created[from] || im.created[to]
+		created, err := w.link(ctx, l)
+		w.skipLinkLookup = false
+		if err != nil {
 			return err
 		}
-		n, err := tx.insertRowsCount(ctx, "calls", "from_number, start, to_number, call_type, duration_s, cell", 6, calls, "ON CONFLICT DO NOTHING")
-		if err != nil {
-			return fmt.Errorf("insert calls: %w", err)
+		if created {
+			im.sum.Links++
 		}
-		im.sum.Calls += int(n)
-		tx.changes = append(tx.changes, peel.Change{Kind: "call"})
 	}
 	return nil
 }

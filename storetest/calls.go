@@ -1,6 +1,7 @@
 package storetest
 
 import (
+	"fmt"
 	"strings"
 	"time"
 
@@ -83,5 +84,73 @@ func testCalls(e *Env) {
 	e.Must(err)
 	if len(common) != 0 {
 		t.Errorf("the officer sees the restricted number in common contacts: %+v", common)
+	}
+}
+
+// testCallsInRuns imports a provider file large enough to be written in several runs: a bad last
+// row rolls back the runs already written; the good file takes every call once, makes one
+// telephone per number however it is written, and answers top contacts from every run.
+func testCallsInRuns(e *Env) {
+	t := e.T
+	const rows, numbers = 140000, 500
+	num := func(i int) string { return fmt.Sprintf("07700 9%05d", i) }
+	var b strings.Builder
+	b.WriteString("caller,called,start,duration,type,cell\n")
+	first := Start.Add(-20 * 24 * time.Hour)
+	want := map[string]int{} // contacts of number 7, either way
+	for i := range rows - 1 {
+		from, to := (i*7919)%numbers, (i*104729+13)%numbers
+		if from == to {
+			to = (to + 1) % numbers
+		}
+		f, tt := num(from), num(to)
+		if i%2 == 1 {
+			f = "+44" + strings.ReplaceAll(f[1:], " ", "")
+		}
+		at := first.Add(time.Duration(i) * 7 * time.Second)
+		fmt.Fprintf(&b, "%s,%s,%s,%d,voice,cell-%d\n", f, tt, at.Format(time.RFC3339), i%300, i)
+		if from == 7 {
+			want[fmt.Sprintf("+4477009%05d", to)]++
+		}
+		if to == 7 {
+			want[fmt.Sprintf("+4477009%05d", from)]++
+		}
+	}
+	good := b.String()
+	// The first row again, at the end: a call already held is taken once.
+	dup := strings.SplitN(good, "\n", 3)[1] + "\n"
+
+	_, err := e.S.ImportCallsCSV(e.Ctx, e.Admin, strings.NewReader(good+"07700 900001,07700 900002,soon,1,voice,\n"), peel.ImportOptions{})
+	if fes := e.FieldErr(err, pole.EInvalid); len(fes) != 1 || fes[0].Line != rows+1 || fes[0].Field != "start" {
+		t.Fatalf("a bad last row: %+v", fes)
+	}
+	if res, err := e.S.Search(e.Ctx, e.Admin, num(7), pole.KindTelephone, 1); err != nil || len(res) != 0 {
+		t.Fatalf("a failed import left telephones behind: %v %v", res, err)
+	}
+
+	sum, err := e.S.ImportCallsCSV(e.Ctx, e.Admin, strings.NewReader(good+dup), peel.ImportOptions{})
+	e.Must(err)
+	if sum.Calls != rows-1 || sum.Created["telephone"] != numbers {
+		t.Fatalf("calls %d telephones %d, want %d and %d", sum.Calls, sum.Created["telephone"], rows-1, numbers)
+	}
+	res, err := e.S.Search(e.Ctx, e.Admin, num(7), pole.KindTelephone, 1)
+	e.Must(err)
+	if len(res) != 1 {
+		t.Fatalf("telephone %s: %v", num(7), res)
+	}
+	p30, _ := pole.ParsePeriod("P30D")
+	top, err := e.S.TopContacts(e.Ctx, e.Admin, res[0].ID, peel.Query{AsOf: Start, Within: p30}, 0)
+	e.Must(err)
+	got := map[string]int{}
+	for _, c := range top {
+		got[c.Telephone.Number] = c.Calls
+	}
+	if len(got) != len(want) {
+		t.Fatalf("top contacts of %s: %d numbers, want %d", num(7), len(got), len(want))
+	}
+	for n, c := range want {
+		if got[n] != c {
+			t.Errorf("calls between %s and %s: %d, want %d", num(7), n, got[n], c)
+		}
 	}
 }

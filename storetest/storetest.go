@@ -84,6 +84,7 @@ func Run(t *testing.T, open Opener) {
 		{"Vocabulary", testVocabulary},
 		{"SeedQueries", testSeedQueries},
 		{"Calls", testCalls},
+		{"CallsInRuns", testCallsInRuns},
 		{"Hazards", testHazards},
 		{"Intake", testIntake},
 		{"IntakeTogether", testIntakeTogether},

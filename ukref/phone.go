@@ -15,14 +15,7 @@ const DefaultRegion = "GB"
 // false when a reading exists but the numbering plan does not allocate it (for example Ofcom's
 // drama range 07700 900xxx), which is flagged but never rejected.
 func NormalisePhone(s string) (e164 string, valid, ok bool) {
-	// Spaces, hyphens and dots do not change a reading, so "07700 900123" and "07700-900123"
-	// share one memo entry.
-	key := strings.Map(func(r rune) rune {
-		if r == ' ' || r == '-' || r == '.' || r == '\t' {
-			return -1
-		}
-		return r
-	}, s)
+	key := memoKey(s)
 	if r, hit := phoneMemo.get(key); hit {
 		if !r.ok {
 			return normalisePhone(s) // unreadable: kept as given, which differs by spacing
@@ -33,6 +26,38 @@ func NormalisePhone(s string) (e164 string, valid, ok bool) {
 	phoneMemo.put(key, phoneResult{e164, valid, ok})
 	return e164, valid, ok
 }
+
+// memoKey files numbers that read alike under one memo entry: groups of digits separated by
+// single spaces or hyphens, perhaps after a + (or 00, read as +), are filed by their digits.
+// Anything else (letters, an extension, brackets, dots) is filed as written, since there
+// separators can change the reading; so is a national form apart from its +44 form (a short
+// number keeps its 0 nationally).
+func memoKey(s string) string {
+	t := strings.TrimSpace(s)
+	plus := ""
+	if rest, ok := strings.CutPrefix(t, "00"); ok {
+		plus, t = "+", rest
+	} else if rest, ok := strings.CutPrefix(t, "+"); ok {
+		plus, t = "+", rest
+	}
+	digits := make([]byte, 0, len(t))
+	for i := 0; i < len(t); i++ {
+		c := t[i]
+		switch {
+		case c >= '0' && c <= '9':
+			digits = append(digits, c)
+		case (c == ' ' || c == '-') && i > 0 && i+1 < len(t) && isDigit(t[i-1]) && isDigit(t[i+1]):
+		default:
+			return s
+		}
+	}
+	if len(digits) == 0 {
+		return s
+	}
+	return plus + string(digits)
+}
+
+func isDigit(c byte) bool { return c >= '0' && c <= '9' }
 
 func normalisePhone(s string) (e164 string, valid, ok bool) {
 	s = strings.TrimSpace(s)

@@ -157,13 +157,17 @@ func FuzzNormaliseVRM(f *testing.F) {
 }
 
 func FuzzNormalisePhone(f *testing.F) {
-	for _, s := range []string{"07700 900123", "+44 (0)113 496 0000", "00", "+", "abc", "0113496000000000000000"} {
+	for _, s := range []string{"07700 900123", "+44 (0)113 496 0000", "00", "+", "abc", "0113496000000000000000", "+447700900123", "0044 7700 900123", "+440"} {
 		f.Add(s)
 	}
 	f.Fuzz(func(t *testing.T, s string) {
-		e, _, ok := NormalisePhone(s)
+		e, valid, ok := NormalisePhone(s)
 		if ok && (!strings.HasPrefix(e, "+") || PhoneDigits(e) != e[1:]) {
 			t.Fatalf("%q read as %q, not E.164", s, e)
+		}
+		// The memo, which files +44 numbers under their national form, changes nothing.
+		if e2, valid2, ok2 := normalisePhone(s); e2 != e || valid2 != valid || ok2 != ok {
+			t.Fatalf("%q: memo says %q %v %v, a fresh reading %q %v %v", s, e, valid, ok, e2, valid2, ok2)
 		}
 	})
 }
