@@ -30,8 +30,7 @@ func NormalisePhone(s string) (e164 string, valid, ok bool) {
 // memoKey files numbers that read alike under one memo entry: groups of digits separated by
 // single spaces or hyphens, perhaps after a + (or 00, read as +), are filed by their digits.
 // Anything else (letters, an extension, brackets, dots) is filed as written, since there
-// separators can change the reading; so is a national form apart from its +44 form (a short
-// number keeps its 0 nationally).
+// separators can change the reading.
 func memoKey(s string) string {
 	t := strings.TrimSpace(s)
 	plus := ""
@@ -53,6 +52,12 @@ func memoKey(s string) string {
 	}
 	if len(digits) == 0 {
 		return s
+	}
+	// A UK number of the usual ten digits after +44 or 0, starting with a digit the national
+	// plan uses (not 0, 4 or 6), reads the same both ways: one entry for both. Shorter or odder
+	// numbers keep their own entries (a short national number keeps its 0).
+	if plus == "+" && len(digits) == 12 && digits[0] == '4' && digits[1] == '4' && strings.IndexByte("1235789", digits[2]) >= 0 {
+		return "0" + string(digits[2:])
 	}
 	return plus + string(digits)
 }
