@@ -129,12 +129,16 @@ func (r *callRun) cell(c *callRec) string {
 
 // callRunRows bounds the calls a run holds before they are written (32 MB). The larger the run,
 // the closer together its calls land in the table: runs of 262,144 calls took half as long again
-// to write as runs of 1,048,576. The first run of a file is smaller (firstCallRunRows) so that
-// writing starts while the rest is read.
+// to write as runs of 1,048,576. The first run of a file is small (firstCallRunRows) and each
+// next one twice the last, up to callRunRows: writing a run takes about twice as long as reading
+// one, so the writer starts early and seldom waits for the reader.
 const (
 	callRunRows      = 1 << 20
-	firstCallRunRows = 1 << 17
+	firstCallRunRows = 1 << 16
 )
+
+// nextCallRunRows is the size of the run after one of n calls.
+func nextCallRunRows(n int) int { return min(2*n, callRunRows) }
 
 // writeCalls writes a run's calls in key order and returns how many the store took (a call it
 // already held is skipped).

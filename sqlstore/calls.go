@@ -178,7 +178,7 @@ func (s *Store) ImportCallsCSV(ctx context.Context, p *auth.Principal, r io.Read
 				run.sort() // here, while the writer is busy with the run before
 				select {
 				case runs <- run:
-					run, limit = newCallRun(run.tab), callRunRows
+					run, limit = newCallRun(run.tab), nextCallRunRows(limit)
 					return nil
 				case <-pctx.Done():
 					return pctx.Err()

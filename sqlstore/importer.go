@@ -341,7 +341,7 @@ func (c *importCheck) run(ctx context.Context, r io.Reader, vocab *ukref.Vocabul
 			if len(c.calls.rows) >= callLimit && !c.failed.Load() {
 				run := c.calls
 				run.sort() // here, while the writer is busy
-				c.calls, callLimit = newCallRun(run.tab), callRunRows
+				c.calls, callLimit = newCallRun(run.tab), nextCallRunRows(callLimit)
 				return sendTo(checkedChunk{calls: run})
 			}
 			return nil
