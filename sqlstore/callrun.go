@@ -123,10 +123,6 @@ func (r *callRun) numbers() []string {
 	return out
 }
 
-func (r *callRun) cell(c *callRec) string {
-	return string(r.cells[c.cellAt : c.cellAt+uint32(c.cellLen)])
-}
-
 // callRunRows bounds the calls a run holds before they are written (32 MB). The larger the run,
 // the closer together its calls land in the table: runs of 262,144 calls took half as long again
 // to write as runs of 1,048,576. The first run of a file is small (firstCallRunRows) and each
@@ -167,7 +163,11 @@ func (tx *Tx) writeCalls(ctx context.Context, r *callRun) (int, error) {
 			if c.sms {
 				typ = types[1]
 			}
-			args = append(args, boxed[c.from], c.start, boxed[c.to], typ, int64(c.durationS), nullString(r.cell(&c)))
+			var cell any
+			if c.cellLen > 0 {
+				cell = string(r.cells[c.cellAt : c.cellAt+uint32(c.cellLen)])
+			}
+			args = append(args, boxed[c.from], c.start, boxed[c.to], typ, int64(c.durationS), cell)
 		}
 		rows = rows[n:]
 		k, err := tx.insertRowsCount(ctx, "calls", "from_number, start, to_number, call_type, duration_s, cell", width, args, "ON CONFLICT DO NOTHING")

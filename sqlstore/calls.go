@@ -34,7 +34,8 @@ var callTimeLayouts = []string{time.RFC3339Nano, "2006-01-02 15:04:05", "2006-01
 
 // ParseCallsCSV reads provider call records as CSV with a header row, calling f with each call
 // (its numbers as written: the caller reads them into E.164, once each) and its line until a row
-// is bad. Bad rows are reported with their line and field.
+// is bad. The call is reused for the next row: f must copy what it keeps. Bad rows are reported
+// with their line and field.
 func ParseCallsCSV(r io.Reader, f func(line int, c *pole.Call) error) ([]pole.FieldError, error) {
 	cr := csv.NewReader(r)
 	cr.FieldsPerRecord = -1
@@ -74,6 +75,7 @@ func ParseCallsCSV(r io.Reader, f func(line int, c *pole.Call) error) ([]pole.Fi
 		}
 		return ""
 	}
+	c := &pole.Call{}
 	for {
 		rec, err := cr.Read()
 		if errors.Is(err, io.EOF) {
@@ -91,7 +93,7 @@ func ParseCallsCSV(r io.Reader, f func(line int, c *pole.Call) error) ([]pole.Fi
 			}
 			return errs, err
 		}
-		c := &pole.Call{From: get(rec, "from"), To: get(rec, "to"), Cell: get(rec, "cell")}
+		*c = pole.Call{From: get(rec, "from"), To: get(rec, "to"), Cell: get(rec, "cell")}
 		var rowErrs []pole.FieldError
 		start := get(rec, "start")
 		for _, layout := range callTimeLayouts {
