@@ -62,7 +62,7 @@ func Open(ctx context.Context, dir string, opts sqlstore.Options) (*sqlstore.Sto
 	r.SetMaxOpenConns(8)
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxLifetime(0)
-	s := sqlstore.New(sqlstore.Dialect{Name: "sqlite", MaxParams: 32766, CacheStatements: true, BulkInsert: "INSERT OR FAIL INTO"}, w, r, opts)
+	s := sqlstore.New(sqlstore.Dialect{Name: "sqlite", MaxParams: 32766, CacheStatements: true, BulkInsert: "INSERT OR FAIL INTO", OneWriter: true}, w, r, opts)
 	if err := s.EnsureDefaults(ctx); err != nil {
 		s.Close()
 		return nil, err

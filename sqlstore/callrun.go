@@ -25,6 +25,10 @@ type callRun struct {
 	cells  []byte
 	rows   []callRec
 	sorted bool
+	// looked are the telephone keys of this run's numbers that a reader looked up before the run
+	// reached the writer, and found those held by a live telephone the importer may see.
+	looked []string
+	found  map[string]string
 }
 
 // numberTable gives each number as written an id. Only the goroutine filling runs writes it; a

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"os"
 	"sort"
 	"strconv"
@@ -176,8 +177,16 @@ func (s *Store) ImportCallsCSV(ctx context.Context, p *auth.Principal, r io.Read
 		go func() {
 			defer close(runs)
 			run, limit := newCallRun(nil), firstCallRunRows
+			asked := map[string]bool{}
 			send := func() error {
 				run.sort() // here, while the writer is busy with the run before
+				if s.dialect.OneWriter {
+					// The writer holds the only write transaction, so a reader sees the telephones
+					// it began with; it need not look them up itself.
+					if err := s.lookUpNumbers(pctx, p, run, asked); err != nil {
+						return err
+					}
+				}
 				select {
 				case runs <- run:
 					run, limit = newCallRun(run.tab), nextCallRunRows(limit)
@@ -227,6 +236,19 @@ func (s *Store) ImportCallsCSV(ctx context.Context, p *auth.Principal, r io.Read
 // created, when given), and writes a run of calls.
 func (s *Store) writeCallRun(ctx context.Context, w *writer, nums []string, run *callRun, sum *peel.ImportSummary, created func(id string)) error {
 	tx := w.tx
+	if w.missKeys == nil {
+		w.missKeys = map[string]bool{}
+	}
+	for _, k := range run.looked {
+		if _, ok := w.keys[k]; ok {
+			continue
+		}
+		if id, ok := run.found[k]; ok {
+			w.keys[k] = id
+		} else {
+			w.missKeys[k] = true
+		}
+	}
 	keys := make([]string, len(nums))
 	for i, n := range nums {
 		keys[i] = "tel:" + n
@@ -255,6 +277,40 @@ func (s *Store) writeCallRun(ctx context.Context, w *writer, nums []string, run 
 	n, err := tx.writeCalls(ctx, run)
 	sum.Calls += n
 	return err
+}
+
+// lookUpNumbers looks up, through a reader, the telephones of a run's numbers not asked about
+// for an earlier run of the same import.
+func (s *Store) lookUpNumbers(ctx context.Context, p *auth.Principal, run *callRun, asked map[string]bool) error {
+	run.found = map[string]string{}
+	rd := &reader{s: s, db: s.r}
+	var ask []any
+	lookUp := func() error {
+		found, err := s.keysToLive(ctx, rd, p, ask)
+		if err != nil {
+			return err
+		}
+		maps.Copy(run.found, found)
+		ask = ask[:0]
+		return nil
+	}
+	for _, n := range run.numbers() {
+		k := "tel:" + n
+		if asked[k] {
+			continue
+		}
+		asked[k] = true
+		run.looked = append(run.looked, k)
+		if ask = append(ask, k); len(ask) == importChunk {
+			if err := lookUp(); err != nil {
+				return err
+			}
+		}
+	}
+	if len(ask) > 0 {
+		return lookUp()
+	}
+	return nil
 }
 
 func statusTooLarge(err error) bool {

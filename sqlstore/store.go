@@ -59,6 +59,9 @@ type Dialect struct {
 	// link entries, and answering the first entry's sequence number and previous hash and the
 	// last entry's hash ("" to append in a transaction as other writes do).
 	AuditAppend string
+	// OneWriter is true when no other transaction can commit while a write transaction is open
+	// (SQLite), so what a reader sees meanwhile is the state the write began from.
+	OneWriter bool
 }
 
 func (d Dialect) bulkInsert() string {

@@ -89,7 +89,8 @@ func testCalls(e *Env) {
 
 // testCallsInRuns imports a provider file large enough to be written in several runs: a bad last
 // row rolls back the runs already written; the good file takes every call once, makes one
-// telephone per number however it is written, and answers top contacts from every run.
+// telephone per number however it is written (none for a number already held), and answers top
+// contacts from every run.
 func testCallsInRuns(e *Env) {
 	t := e.T
 	const rows, numbers = 140000, 500
@@ -128,15 +129,17 @@ func testCallsInRuns(e *Env) {
 		t.Fatalf("a failed import left telephones behind: %v %v", res, err)
 	}
 
+	// A number already held keeps its one telephone.
+	held := e.Create(pole.KindTelephone, `{"number":"+44 7700 900007"}`)
 	sum, err := e.S.ImportCallsCSV(e.Ctx, e.Admin, strings.NewReader(good+dup), peel.ImportOptions{})
 	e.Must(err)
-	if sum.Calls != rows-1 || sum.Created["telephone"] != numbers {
-		t.Fatalf("calls %d telephones %d, want %d and %d", sum.Calls, sum.Created["telephone"], rows-1, numbers)
+	if sum.Calls != rows-1 || sum.Created["telephone"] != numbers-1 {
+		t.Fatalf("calls %d telephones %d, want %d and %d", sum.Calls, sum.Created["telephone"], rows-1, numbers-1)
 	}
-	res, err := e.S.Search(e.Ctx, e.Admin, num(7), pole.KindTelephone, 1)
+	res, err := e.S.Search(e.Ctx, e.Admin, num(7), pole.KindTelephone, 5)
 	e.Must(err)
-	if len(res) != 1 {
-		t.Fatalf("telephone %s: %v", num(7), res)
+	if len(res) != 1 || res[0].ID != held.ID {
+		t.Fatalf("telephone %s: %v, want the one held before (%s)", num(7), res, held.ID)
 	}
 	p30, _ := pole.ParsePeriod("P30D")
 	top, err := e.S.TopContacts(e.Ctx, e.Admin, res[0].ID, peel.Query{AsOf: Start, Within: p30}, 0)
