@@ -184,15 +184,6 @@ func (tx *Tx) writeCalls(ctx context.Context, r *callRun) (int, error) {
 	return inserted, nil
 }
 
-// lookedUp returns the telephone keys looked up for the run: key -> id, or "" for none held.
-func (r *callRun) lookedUp() map[string]string {
-	out := make(map[string]string, len(r.looked))
-	for _, k := range r.looked {
-		out[k] = r.found[k]
-	}
-	return out
-}
-
 func boolCompare(a, b bool) int {
 	switch {
 	case a == b:

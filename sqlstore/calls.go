@@ -210,7 +210,6 @@ func (s *Store) ImportCallsCSV(ctx context.Context, p *auth.Principal, r io.Read
 		}()
 		w := &writer{tx: tx, p: p, keys: map[string]string{}, refs: map[string]string{}, kinds: map[string]pole.Kind{}}
 		for run := range runs {
-			w.learnKeys(run.lookedUp())
 			if err := s.writeCallRun(ctx, w, run.numbers(), run, sum, nil); err != nil {
 				cancel()
 				for range runs {
@@ -237,6 +236,19 @@ func (s *Store) ImportCallsCSV(ctx context.Context, p *auth.Principal, r io.Read
 // created, when given), and writes a run of calls.
 func (s *Store) writeCallRun(ctx context.Context, w *writer, nums []string, run *callRun, sum *peel.ImportSummary, created func(id string)) error {
 	tx := w.tx
+	if w.missKeys == nil {
+		w.missKeys = map[string]bool{}
+	}
+	for _, k := range run.looked {
+		if _, ok := w.keys[k]; ok {
+			continue
+		}
+		if id, ok := run.found[k]; ok {
+			w.keys[k] = id
+		} else {
+			w.missKeys[k] = true
+		}
+	}
 	keys := make([]string, len(nums))
 	for i, n := range nums {
 		keys[i] = "tel:" + n

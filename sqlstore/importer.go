@@ -88,7 +88,7 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 	err = s.write(ctx, func(tx *Tx) error {
 		w := &writer{tx: tx, p: p, vocab: vocab, source: source, keys: map[string]string{}, refs: map[string]string{}}
 		w.kinds = map[string]pole.Kind{}
-		im := &importer{w: w, sum: sum, kinds: w.kinds, created: map[string]bool{}, vocab: vocab, callNumbers: map[string]bool{}, lookedUp: map[string]string{}}
+		im := &importer{w: w, sum: sum, kinds: w.kinds, created: map[string]bool{}, vocab: vocab, callNumbers: map[string]bool{}}
 		chk, err := im.checkWhileWriting(ctx, spool, vocab, tx.now)
 		if err != nil {
 			return err
@@ -127,11 +127,6 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 		}
 		for _, n := range chk.calls.numbers() {
 			im.callNumbers[n] = true
-		}
-		if len(chk.defined) == 0 {
-			// No record lines: the telephones held before the import began are still the ones
-			// held, so what the checking pass looked up stands.
-			w.learnKeys(im.lookedUp)
 		}
 		if err := s.writeCallRun(ctx, w, slices.Sorted(maps.Keys(im.callNumbers)), chk.calls, sum, func(id string) {
 			im.kinds[id] = pole.KindTelephone
@@ -180,9 +175,6 @@ type importCheck struct {
 	// calls are the file's call lines not yet sent to the writer, held compactly (32 bytes a
 	// call); the passes after the checking pass never decode them again.
 	calls *callRun
-	// lookUp, when set, looks up the telephones of a run's numbers through a reader before the run
-	// goes to the writer (see Store.lookUpNumbers).
-	lookUp func(*callRun) error
 }
 
 func (c *importCheck) fail(n int, fes ...pole.FieldError) {
@@ -217,10 +209,6 @@ func (im *importer) checkWhileWriting(ctx context.Context, spool *os.File, vocab
 	chk.dec.KeepNumbers = true // the call runs read each number once
 	cctx, cancel := context.WithCancel(ctx)
 	defer cancel()
-	if s := im.w.tx.s; s.dialect.OneWriter {
-		asked := map[string]bool{}
-		chk.lookUp = func(run *callRun) error { return s.lookUpNumbers(cctx, im.w.p, run, asked) }
-	}
 	chunks := make(chan checkedChunk, 4)
 	var cerr error
 	go func() {
@@ -268,7 +256,6 @@ func (im *importer) callRun(ctx context.Context, run *callRun) error {
 	for _, n := range run.numbers() {
 		im.callNumbers[n] = true
 	}
-	maps.Copy(im.lookedUp, run.lookedUp())
 	n, err := im.w.tx.writeCalls(ctx, run)
 	im.sum.Calls += n
 	return err
@@ -297,17 +284,6 @@ func (c *importCheck) run(ctx context.Context, r io.Reader, vocab *ukref.Vocabul
 		return nil
 	}
 	callLimit := firstCallRunRows
-	sendCalls := func() error {
-		run := c.calls
-		c.calls = newCallRun(run.tab)
-		run.sort() // here, while the writer is busy
-		if c.lookUp != nil {
-			if err := c.lookUp(run); err != nil {
-				return err
-			}
-		}
-		return sendTo(checkedChunk{calls: run})
-	}
 	n := 0
 	err := eachLine(r, func(raw []byte) error {
 		n++
@@ -363,8 +339,10 @@ func (c *importCheck) run(ctx context.Context, r io.Reader, vocab *ukref.Vocabul
 				c.fail(n, pole.FieldError{Message: pe.Fields[0].Message})
 			}
 			if len(c.calls.rows) >= callLimit && !c.failed.Load() {
-				callLimit = nextCallRunRows(callLimit)
-				return sendCalls()
+				run := c.calls
+				run.sort() // here, while the writer is busy
+				c.calls, callLimit = newCallRun(run.tab), nextCallRunRows(callLimit)
+				return sendTo(checkedChunk{calls: run})
 			}
 			return nil
 		}
@@ -389,13 +367,7 @@ func (c *importCheck) run(ctx context.Context, r io.Reader, vocab *ukref.Vocabul
 	if err != nil {
 		return err
 	}
-	if err := send(); err != nil {
-		return err
-	}
-	if len(c.calls.rows) > 0 && !c.failed.Load() {
-		return sendCalls()
-	}
-	return nil
+	return send()
 }
 
 // bodyTooLarge reports a body cut off by the server's size limit as the client's error.
@@ -530,9 +502,8 @@ type importer struct {
 	// held are the decoded lines when the body was small enough to keep; nil means re-read the
 	// spool (the records pass has its lines from the checking pass).
 	held        []importLine
-	chunks      int               // chunks handled, for refreshing statistics
-	callNumbers map[string]bool   // the numbers of the calls written so far
-	lookedUp    map[string]string // telephone key -> id ("" for none) found before the import began
+	chunks      int             // chunks handled, for refreshing statistics
+	callNumbers map[string]bool // the numbers of the calls written so far
 }
 
 // pass re-reads the spooled file, handing lines to f in chunks.
@@ -812,23 +783,6 @@ func (im *importer) links(ctx context.Context, chunk []importLine) error {
 		}
 	}
 	return nil
-}
-
-// learnKeys takes exact keys already resolved: key -> record id, or "" for no live record.
-func (w *writer) learnKeys(keys map[string]string) {
-	if w.missKeys == nil {
-		w.missKeys = map[string]bool{}
-	}
-	for k, id := range keys {
-		if _, ok := w.keys[k]; ok {
-			continue
-		}
-		if id != "" {
-			w.keys[k] = id
-		} else {
-			w.missKeys[k] = true
-		}
-	}
 }
 
 // prefetchKeys resolves exact keys not yet known to this transaction in one query.
