@@ -141,6 +141,14 @@ func testCallsInRuns(e *Env) {
 	if len(res) != 1 || res[0].ID != held.ID {
 		t.Fatalf("telephone %s: %v, want the one held before (%s)", num(7), res, held.ID)
 	}
+	// Interchange call lines alone: a number held keeps its telephone, a new one gets one.
+	lines := `{"kind":"call","from":"07700 900007","to":"07700 988888","start":"2026-11-20T10:00:00Z","duration_s":5,"type":"voice"}
+{"kind":"call","from":"+447700988888","to":"07700900008","start":"2026-11-20T11:00:00Z","duration_s":6,"type":"sms"}
+`
+	isum := e.MustImport("calls-lines", lines)
+	if isum.Calls != 2 || isum.Created["telephone"] != 1 {
+		t.Fatalf("call lines: %d calls, %d telephones created; want 2 and 1", isum.Calls, isum.Created["telephone"])
+	}
 	p30, _ := pole.ParsePeriod("P30D")
 	top, err := e.S.TopContacts(e.Ctx, e.Admin, res[0].ID, peel.Query{AsOf: Start, Within: p30}, 0)
 	e.Must(err)
@@ -148,6 +156,7 @@ func testCallsInRuns(e *Env) {
 	for _, c := range top {
 		got[c.Telephone.Number] = c.Calls
 	}
+	want["+447700988888"]++
 	if len(got) != len(want) {
 		t.Fatalf("top contacts of %s: %d numbers, want %d", num(7), len(got), len(want))
 	}
