@@ -2,7 +2,6 @@ package pole
 
 import (
 	"bytes"
-	"encoding/json"
 	"strconv"
 	"unicode/utf8"
 
@@ -41,9 +40,15 @@ func (d *LineDecoder) Decode(data []byte) (*Line, *Error) {
 // fastCall reads a call line whose every field is present in its plain form, its numbers
 // normalised; ok is false for anything else.
 func (d *LineDecoder) fastCall(data []byte) (c *Call, ok bool) {
-	// Escapes are left to DecodeLine: the two read a lone surrogate differently.
-	if !bytes.HasPrefix(data, []byte(`{"kind":"call"`)) || bytes.IndexByte(data, '\\') >= 0 || !json.Valid(data) {
+	if !bytes.HasPrefix(data, []byte(`{"kind":"call"`)) {
 		return nil, false
+	}
+	// Escapes are left to DecodeLine (the two read a lone surrogate differently), and so are
+	// control characters, which fastjson lets into a string and JSON does not.
+	for _, b := range data {
+		if b < 0x20 || b == '\\' {
+			return nil, false
+		}
 	}
 	v, err := d.p.ParseBytes(data)
 	if err != nil {
