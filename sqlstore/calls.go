@@ -7,7 +7,6 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"maps"
 	"os"
 	"sort"
 	"strconv"
@@ -236,19 +235,7 @@ func (s *Store) ImportCallsCSV(ctx context.Context, p *auth.Principal, r io.Read
 // created, when given), and writes a run of calls.
 func (s *Store) writeCallRun(ctx context.Context, w *writer, nums []string, run *callRun, sum *peel.ImportSummary, created func(id string)) error {
 	tx := w.tx
-	if w.missKeys == nil {
-		w.missKeys = map[string]bool{}
-	}
-	for _, k := range run.looked {
-		if _, ok := w.keys[k]; ok {
-			continue
-		}
-		if id, ok := run.found[k]; ok {
-			w.keys[k] = id
-		} else {
-			w.missKeys[k] = true
-		}
-	}
+	w.learnKeys(run.looked, run.found)
 	keys := make([]string, len(nums))
 	for i, n := range nums {
 		keys[i] = "tel:" + n
@@ -282,35 +269,16 @@ func (s *Store) writeCallRun(ctx context.Context, w *writer, nums []string, run 
 // lookUpNumbers looks up, through a reader, the telephones of a run's numbers not asked about
 // for an earlier run of the same import.
 func (s *Store) lookUpNumbers(ctx context.Context, p *auth.Principal, run *callRun, asked map[string]bool) error {
-	run.found = map[string]string{}
-	rd := &reader{s: s, db: s.r}
-	var ask []any
-	lookUp := func() error {
-		found, err := s.keysToLive(ctx, rd, p, ask)
-		if err != nil {
-			return err
-		}
-		maps.Copy(run.found, found)
-		ask = ask[:0]
-		return nil
-	}
+	run.looked = run.looked[:0]
 	for _, n := range run.numbers() {
-		k := "tel:" + n
-		if asked[k] {
-			continue
-		}
-		asked[k] = true
-		run.looked = append(run.looked, k)
-		if ask = append(ask, k); len(ask) == importChunk {
-			if err := lookUp(); err != nil {
-				return err
-			}
+		if k := "tel:" + n; !asked[k] {
+			asked[k] = true
+			run.looked = append(run.looked, k)
 		}
 	}
-	if len(ask) > 0 {
-		return lookUp()
-	}
-	return nil
+	var err error
+	run.found, err = s.liveKeys(ctx, &reader{s: s, db: s.r}, p, run.looked)
+	return err
 }
 
 func statusTooLarge(err error) bool {

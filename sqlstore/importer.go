@@ -787,9 +787,6 @@ func (im *importer) links(ctx context.Context, chunk []importLine) error {
 
 // prefetchKeys resolves exact keys not yet known to this transaction in one query.
 func (w *writer) prefetchKeys(ctx context.Context, keys []string) error {
-	if w.missKeys == nil {
-		w.missKeys = map[string]bool{}
-	}
 	var ask []string
 	for _, k := range keys {
 		if _, ok := w.keys[k]; ok || w.missKeys[k] {
@@ -798,27 +795,50 @@ func (w *writer) prefetchKeys(ctx context.Context, keys []string) error {
 		ask = append(ask, k)
 	}
 	ask = uniq(ask)
-	for len(ask) > 0 {
-		n := min(len(ask), importChunk)
-		chunk := ask[:n]
-		ask = ask[n:]
-		args := make([]any, len(chunk))
-		for i, k := range chunk {
-			args[i] = k
+	found, err := w.tx.s.liveKeys(ctx, w.tx, w.p, ask)
+	if err != nil {
+		return err
+	}
+	w.learnKeys(ask, found)
+	return nil
+}
+
+// learnKeys takes what a lookup of exact keys found: a key in found resolves to its record, any
+// other of keys to none, unless this transaction already knows better.
+func (w *writer) learnKeys(keys []string, found map[string]string) {
+	if w.missKeys == nil {
+		w.missKeys = map[string]bool{}
+	}
+	for _, k := range keys {
+		if _, done := w.keys[k]; done {
+			continue
+		}
+		if id, ok := found[k]; ok {
+			w.keys[k] = id
+			delete(w.missKeys, k)
+		} else {
 			w.missKeys[k] = true
 		}
-		found, err := w.tx.s.keysToLive(ctx, w.tx, w.p, args)
-		if err != nil {
-			return err
-		}
-		for key, id := range found {
-			if _, done := w.keys[key]; !done {
-				w.keys[key] = id
-				delete(w.missKeys, key)
-			}
-		}
 	}
-	return nil
+}
+
+// liveKeys resolves exact keys to live records the principal may see, importChunk keys a query.
+func (s *Store) liveKeys(ctx context.Context, q querier, p *auth.Principal, keys []string) (map[string]string, error) {
+	out := map[string]string{}
+	for len(keys) > 0 {
+		n := min(len(keys), importChunk)
+		args := make([]any, n)
+		for i, k := range keys[:n] {
+			args[i] = k
+		}
+		keys = keys[n:]
+		found, err := s.keysToLive(ctx, q, p, args)
+		if err != nil {
+			return nil, err
+		}
+		maps.Copy(out, found)
+	}
+	return out, nil
 }
 
 // insertRowsCount is insertRows returning how many rows were inserted.
