@@ -103,20 +103,21 @@ var (
 )
 
 // maxMobiles is how many distinct mobile numbers mobileNumber can make.
-const maxMobiles = 1000 + 800000
+const maxMobiles = 1000 + 10*800000
 
 // mobileNumber returns the i-th mobile number of the force: the 1,000 numbers of Ofcom's drama
-// range 07700 900000-900999 first, then synthetic numbers 07700 100000-899999. The synthetic ones
-// are outside the drama range; they are made up for this demo force, scattered by a bijection so
-// they do not run in order.
+// range 07700 900000-900999 first, then synthetic numbers 07700 100000-899999, then the same
+// 800,000 under 07701, 07702 and on to 07709 (a force of more than about 667,000 people needs
+// them). The synthetic ones are outside the drama range; they are made up for this demo force,
+// scattered by a bijection so they do not run in order.
 func mobileNumber(i int) string {
 	if i < 1000 {
 		return fmt.Sprintf("07700 900%03d", i)
 	}
-	k := (i - 1000) % 800000
+	block, k := (i-1000)/800000%10, (i-1000)%800000
 	// 104729 is prime and shares no factor with 800000, so this permutes 0..799999.
 	v := 100000 + (k*104729+31337)%800000
-	return fmt.Sprintf("07700 %06d", v)
+	return fmt.Sprintf("0770%d %06d", block, v)
 }
 
 // landlineNumber returns the i-th landline of the town (0 <= i < 2000), or "" when the drama
