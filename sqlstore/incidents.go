@@ -83,7 +83,7 @@ func (s *Store) Intake(ctx context.Context, p *auth.Principal, in *peel.IntakeRe
 				return err
 			}
 		}
-		vocab, err := loadVocab(ctx, tx)
+		vocab, err := tx.vocabulary(ctx)
 		if err != nil {
 			return err
 		}
@@ -140,6 +140,10 @@ func (s *Store) Intake(ctx context.Context, p *auth.Principal, in *peel.IntakeRe
 			return err
 		}
 		res.Record = rec
+		// Every link below has the new report or a new reporter as an end, which no stored link
+		// can have yet: the natural-key query each would make is skipped (this writer remembers
+		// its own links).
+		w.skipLinkLookup = true
 		if locID != "" {
 			if _, err := w.link(ctx, &pole.Link{From: rec.ID, To: locID, Role: "occurred_at", ValidFrom: ev.When()}); err != nil {
 				return err
@@ -156,13 +160,15 @@ func (s *Store) Intake(ctx context.Context, p *auth.Principal, in *peel.IntakeRe
 			}
 			in.Reporter.Kind = pole.KindPerson
 			in.Reporter.Ref = ""
-			r, _, err := w.upsertNew(ctx, in.Reporter, pflags)
+			r, created, err := w.upsertNew(ctx, in.Reporter, pflags)
 			if err != nil {
 				return err
 			}
+			w.skipLinkLookup = created
 			if err := w.shorthand(ctx, r.ID, in.Reporter.Body); err != nil {
 				return err
 			}
+			w.skipLinkLookup = true
 			reporter = r.ID
 		} else if reporter != "" {
 			if _, err := s.visibleOfKind(ctx, tx, p, reporter, pole.KindPerson); err != nil {
@@ -194,34 +200,30 @@ func (s *Store) Intake(ctx context.Context, p *auth.Principal, in *peel.IntakeRe
 			return err
 		}
 		best, ok := rules.Match(rep, cands)
+		// The master's state after this report: a repeat merges into the incident it repeats.
+		state, reports, isNew := rep, 1, true
 		if ok {
 			masterID = best.Incident.ID
 			if _, err := w.link(ctx, &pole.Link{From: rec.ID, To: masterID, Role: "report_of"}); err != nil {
 				return err
 			}
-			n := counts[masterID] + 1
-			state := incident.Merge(best.Incident, counts[masterID], rep)
-			if err := tx.putMaster(ctx, state, n, true, false); err != nil {
-				return err
-			}
-			res.DuplicateOf, res.ReportCount, res.Reasons = &masterID, n, best.Reasons
+			reports = counts[masterID] + 1
+			state, isNew = incident.Merge(best.Incident, counts[masterID], rep), false
+			res.DuplicateOf, res.ReportCount, res.Reasons = &masterID, reports, best.Reasons
 		} else {
 			masterID = rec.ID
-			if err := tx.putMaster(ctx, rep, 1, true, true); err != nil {
-				return err
-			}
 			res.ReportCount = 1
 		}
-		// The master's hazards: everything, for the alert; the caller's share for the answer.
-		mloc, mpoint, err := tx.masterPlace(ctx, masterID)
-		if err != nil {
-			return err
+		// The master's hazards, from the place its state gives: everything, for the alert; the
+		// caller's share for the answer. A new incident's own events are the report alone.
+		mloc, mpoint := reportPlace(state)
+		own := map[string]bool{rec.ID: true}
+		if !isNew {
+			if own, err = s.incidentEvents(ctx, tx, masterID); err != nil {
+				return err
+			}
+			own[rec.ID] = true
 		}
-		own, err := s.incidentEvents(ctx, tx, masterID)
-		if err != nil {
-			return err
-		}
-		own[rec.ID] = true
 		var all []accessHazard
 		if earlyPlace != "" && earlyPlace == placeKey(mloc, mpoint) {
 			for _, h := range early {
@@ -232,15 +234,16 @@ func (s *Store) Intake(ctx context.Context, p *auth.Principal, in *peel.IntakeRe
 		} else if all, err = s.placeHazards(ctx, tx, auth.System("alerts"), mloc, mpoint, tx.now, own); err != nil {
 			return err
 		}
+		keys := hazardKeys(all)
+		if err := tx.putMaster(ctx, state, reports, true, isNew, &keys); err != nil {
+			return err
+		}
 		if res.DuplicateOf == nil && len(all) > 0 {
 			a, err := s.alertFor(ctx, tx, masterID, in.Category, mloc, mpoint, all, nil, "raised")
 			if err != nil {
 				return err
 			}
 			tx.alert(a)
-		}
-		if err := tx.setHazardKeys(ctx, masterID, all); err != nil {
-			return err
 		}
 		res.Hazards = []hazard.Hazard{}
 		for _, h := range all {
@@ -388,8 +391,9 @@ func (s *Store) openCandidates(ctx context.Context, q querier, rules incident.Ru
 	return out, counts, rows.Err()
 }
 
-// putMaster writes an open incident's matching state.
-func (tx *Tx) putMaster(ctx context.Context, r incident.Report, reports int, open, isNew bool) error {
+// putMaster writes an open incident's matching state, and its hazard keys when hazardKeys is not
+// nil (a new incident without them has none yet).
+func (tx *Tx) putMaster(ctx context.Context, r incident.Report, reports int, open, isNew bool, hazardKeys *string) error {
 	state, err := json.Marshal(r)
 	if err != nil {
 		return err
@@ -401,15 +405,23 @@ func (tx *Tx) putMaster(ctx context.Context, r incident.Report, reports int, ope
 	if !r.OccurredAt.IsZero() {
 		from, until = micros(r.OccurredAt), micros(r.OccurredAt)
 	}
-	if isNew {
-		_, err = tx.exec(ctx, `INSERT INTO incident_masters (id, open, state, lat, lon, t_from, t_until, location_id, reports) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-			r.ID, boolInt(open), string(state), lat, lon, from, until, nullString(r.LocationID), reports)
-	} else {
+	switch {
+	case isNew:
+		keys := ""
+		if hazardKeys != nil {
+			keys = *hazardKeys
+		}
+		_, err = tx.exec(ctx, `INSERT INTO incident_masters (id, open, state, lat, lon, t_from, t_until, location_id, reports, hazard_keys) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+			r.ID, boolInt(open), string(state), lat, lon, from, until, nullString(r.LocationID), reports, keys)
+	case hazardKeys != nil:
+		_, err = tx.exec(ctx, `UPDATE incident_masters SET open = ?, state = ?, lat = ?, lon = ?, t_from = ?, t_until = ?, location_id = ?, reports = ?, hazard_keys = ? WHERE id = ?`,
+			boolInt(open), string(state), lat, lon, from, until, nullString(r.LocationID), reports, *hazardKeys, r.ID)
+	default:
 		_, err = tx.exec(ctx, `UPDATE incident_masters SET open = ?, state = ?, lat = ?, lon = ?, t_from = ?, t_until = ?, location_id = ?, reports = ? WHERE id = ?`,
 			boolInt(open), string(state), lat, lon, from, until, nullString(r.LocationID), reports, r.ID)
-		if err == nil {
-			_, err = tx.exec(ctx, `DELETE FROM incident_identifiers WHERE master_id = ?`, r.ID)
-		}
+	}
+	if err == nil && !isNew {
+		_, err = tx.exec(ctx, `DELETE FROM incident_identifiers WHERE master_id = ?`, r.ID)
 	}
 	if err != nil {
 		return fmt.Errorf("incident state: %w", err)
@@ -423,19 +435,13 @@ func (tx *Tx) putMaster(ctx context.Context, r incident.Report, reports int, ope
 	return nil
 }
 
-// masterPlace is where an incident is for hazards: its location record, else its point.
-func (tx *Tx) masterPlace(ctx context.Context, id string) (string, *[2]float64, error) {
-	var loc sql.NullString
-	var lat, lon sql.NullFloat64
-	err := tx.queryRow(ctx, `SELECT location_id, lat, lon FROM incident_masters WHERE id = ?`, id).Scan(&loc, &lat, &lon)
-	if err != nil {
-		return "", nil, fmt.Errorf("incident %s: %w", id, err)
+// reportPlace is where an incident is for hazards, from its matching state as putMaster stores
+// it: its location record, else its point.
+func reportPlace(r incident.Report) (string, *[2]float64) {
+	if r.HasPoint {
+		return r.LocationID, &[2]float64{r.Lat, r.Lon}
 	}
-	var pt *[2]float64
-	if lat.Valid && lon.Valid {
-		pt = &[2]float64{lat.Float64, lon.Float64}
-	}
-	return loc.String, pt, nil
+	return r.LocationID, nil
 }
 
 // accessHazard is a hazard with the raw access of the record it names.
@@ -495,13 +501,18 @@ func (s *Store) placeHazards(ctx context.Context, q querier, p *auth.Principal, 
 
 func hazardKey(h hazard.Hazard) string { return h.Type + "|" + h.Code + "|" + h.Record.ID }
 
-func (tx *Tx) setHazardKeys(ctx context.Context, id string, hs []accessHazard) error {
+// hazardKeys is what an incident stores of the hazards it has alerted on, to tell new ones later.
+func hazardKeys(hs []accessHazard) string {
 	keys := make([]string, len(hs))
 	for i, h := range hs {
 		keys[i] = hazardKey(h.Hazard)
 	}
 	sort.Strings(keys)
-	_, err := tx.exec(ctx, `UPDATE incident_masters SET hazard_keys = ? WHERE id = ?`, strings.Join(keys, "\n"), id)
+	return strings.Join(keys, "\n")
+}
+
+func (tx *Tx) setHazardKeys(ctx context.Context, id string, hs []accessHazard) error {
+	_, err := tx.exec(ctx, `UPDATE incident_masters SET hazard_keys = ? WHERE id = ?`, hazardKeys(hs), id)
 	return err
 }
 
@@ -711,7 +722,7 @@ func (s *Store) rebuildMaster(ctx context.Context, tx *Tx, id string, isNew bool
 	for i, r := range inc.Reports[1:] {
 		state = incident.Merge(state, i+1, reportState(r, locOf(r.ID)))
 	}
-	return tx.putMaster(ctx, state, inc.ReportCount, inc.Open, isNew)
+	return tx.putMaster(ctx, state, inc.ReportCount, inc.Open, isNew, nil)
 }
 
 // SplitIncident makes a report of an incident an incident of its own.

@@ -21,6 +21,7 @@ import (
 
 	"github.com/peel-rms/peel/audit"
 	"github.com/peel-rms/peel/pole"
+	"github.com/peel-rms/peel/ukref"
 )
 
 // Dialect is what differs between the SQL engines.
@@ -243,6 +244,7 @@ type Tx struct {
 	uncached map[string]bool      // statements to add to the store's cache after the commit
 	buf      map[string]*rowBuf
 	bufOrder []string
+	vocab    *ukref.Vocabulary // read once for the writes batched in this transaction
 }
 
 func (tx *Tx) exec(ctx context.Context, query string, args ...any) (sql.Result, error) {

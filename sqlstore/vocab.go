@@ -40,6 +40,19 @@ func loadVocab(ctx context.Context, q querier) (*ukref.Vocabulary, error) {
 	return v, rows.Err()
 }
 
+// vocabulary is the reference vocabularies as this transaction sees them, read once however many
+// batched writes ask (a vocabulary changes in a transaction of its own).
+func (tx *Tx) vocabulary(ctx context.Context) (*ukref.Vocabulary, error) {
+	if tx.vocab == nil {
+		v, err := loadVocab(ctx, tx)
+		if err != nil {
+			return nil, err
+		}
+		tx.vocab = v
+	}
+	return tx.vocab, nil
+}
+
 // PutVocabulary replaces one vocabulary list. Values already used by records stay readable.
 func (s *Store) PutVocabulary(ctx context.Context, p *auth.Principal, name string, terms []ukref.Term) error {
 	if err := p.Require(auth.PermVocab); err != nil {
