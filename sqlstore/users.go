@@ -2,6 +2,7 @@ package sqlstore
 
 import (
 	"context"
+	"database/sql"
 	"encoding/json"
 	"fmt"
 	"regexp"
@@ -411,20 +412,61 @@ func (s *Store) CreateToken(ctx context.Context, p *auth.Principal, username, na
 
 // TokenPrincipal is the principal of an API token.
 func (s *Store) TokenPrincipal(ctx context.Context, secret string) (*auth.Principal, error) {
-	// One statement: a token is looked up on every API request.
+	// One statement: a token is looked up on every API request, and the user's roles come with
+	// it. The join's LIKE only narrows the roles table to names appearing in the user's list;
+	// membership is decided exactly here.
 	rd := &reader{s: s, db: s.r}
-	u, err := scanUser(rd.queryRow(ctx, `SELECT `+userColsU+` FROM tokens t JOIN users u ON u.id = t.user_id WHERE t.digest = ?`, auth.Digest(secret)))
-	if isNoRows(err) {
-		return nil, pole.Errorf(pole.EUnauthorized, "unknown API token")
-	}
+	rows, err := rd.query(ctx, `SELECT `+userColsU+`, r.name, r.permissions FROM tokens t JOIN users u ON u.id = t.user_id
+		LEFT JOIN roles r ON u.roles LIKE '%"' || r.name || '"%' WHERE t.digest = ?`, auth.Digest(secret))
 	if err != nil {
 		return nil, err
+	}
+	defer rows.Close()
+	var u *auth.User
+	byName := map[string]auth.Role{}
+	for rows.Next() {
+		var name, perms sql.NullString
+		ru, err := scanUser(scanFunc(func(dest ...any) error { return rows.Scan(append(dest, &name, &perms)...) }))
+		if err != nil {
+			return nil, err
+		}
+		if u == nil {
+			u = ru
+		}
+		if name.Valid {
+			r := auth.Role{Name: name.String}
+			if err := json.Unmarshal([]byte(perms.String), &r.Permissions); err != nil {
+				return nil, err
+			}
+			byName[r.Name] = r
+		}
+	}
+	if err := rows.Err(); err != nil {
+		return nil, err
+	}
+	if u == nil {
+		return nil, pole.Errorf(pole.EUnauthorized, "unknown API token")
 	}
 	if u.Disabled {
 		return nil, pole.Errorf(pole.EUnauthorized, "the API token's user is disabled")
 	}
-	return s.principalFor(ctx, u, "token")
+	roles := make([]auth.Role, 0, len(u.Roles))
+	for _, name := range u.Roles {
+		r, ok := byName[name]
+		if !ok {
+			// A name the join could not find as written in the list (one JSON escapes), or a
+			// role since removed: read the roles the usual way.
+			return s.principalFor(ctx, u, "token")
+		}
+		roles = append(roles, r)
+	}
+	return auth.NewPrincipal(u, roles, "token"), nil
 }
+
+// scanFunc is a scanner made of a function, to scan a row with columns added after a known set.
+type scanFunc func(dest ...any) error
+
+func (f scanFunc) Scan(dest ...any) error { return f(dest...) }
 
 // Tokens lists a user's tokens (never their secrets).
 func (s *Store) Tokens(ctx context.Context, p *auth.Principal, username string) ([]auth.Token, error) {

@@ -8,6 +8,7 @@ import (
 	"time"
 
 	"github.com/peel-rms/peel"
+	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/pole"
 )
 
@@ -136,6 +137,26 @@ func testUsers(e *Env) {
 	e.Must(err)
 	if p.Username != "pc.one" || !p.Can("records:read") || p.Can("users:admin") {
 		t.Errorf("token principal: %+v", p)
+	}
+	// A token's roles are exactly the user's: a name holding a LIKE wildcard, or holding
+	// another role's name, borrows nothing from that role.
+	e.Must(e.S.PutRole(e.Ctx, e.Admin, auth.Role{Name: "x_y", Permissions: []auth.Permission{auth.PermRead}}))
+	e.Must(e.S.PutRole(e.Ctx, e.Admin, auth.Role{Name: "xzy", Permissions: []auth.Permission{auth.PermUsers}}))
+	e.Must(e.S.PutRole(e.Ctx, e.Admin, auth.Role{Name: "ops", Permissions: []auth.Permission{auth.PermUsers}}))
+	e.Must(e.S.PutRole(e.Ctx, e.Admin, auth.Role{Name: "ops-lead", Permissions: []auth.Permission{auth.PermAudit}}))
+	for _, c := range []struct {
+		user, role  string
+		can, cannot auth.Permission
+	}{{"pc.wild", "xzy", auth.PermUsers, auth.PermRead}, {"pc.lead", "ops-lead", auth.PermAudit, auth.PermUsers}} {
+		_, err := e.S.CreateUser(e.Ctx, e.Admin, c.user, []string{c.role}, "long enough password", false)
+		e.Must(err)
+		tok, err := e.S.CreateToken(e.Ctx, e.Admin, c.user, "laptop")
+		e.Must(err)
+		p, err := e.S.TokenPrincipal(e.Ctx, tok)
+		e.Must(err)
+		if !p.Can(c.can) || p.Can(c.cannot) {
+			t.Errorf("%s with role %q: permissions %v", c.user, c.role, p.Perms)
+		}
 	}
 	ts, err := e.S.Tokens(e.Ctx, e.Admin, "pc.one")
 	e.Must(err)
