@@ -6,6 +6,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -147,6 +148,7 @@ func MeasureDedupe(ctx context.Context, t *Target, cfg DedupeConfig, tmp string)
 	}
 	in.Close()
 	res.Import = time.Since(start)
+	slog.Info("imported", "store", t.Name, "people", cfg.People, "took", res.Import.Round(time.Millisecond))
 	if t.Name == "postgres" {
 		if _, err := t.Store.DB().ExecContext(ctx, "ANALYZE"); err != nil {
 			return nil, err
