@@ -3,7 +3,9 @@ package bench
 import (
 	"bufio"
 	"context"
+	"database/sql"
 	"encoding/json"
+	"errors"
 	"fmt"
 	"io"
 	"log/slog"
@@ -25,6 +27,9 @@ type DedupeConfig struct {
 	People int
 	Probes int
 	Seed   uint64
+	// Reuse skips the import when the store already holds this measurement's people from an
+	// earlier run (kept with -keep); the store is imported and marked as complete otherwise.
+	Reuse bool
 }
 
 // DedupeResult is what the record-once measurement found on one store.
@@ -117,38 +122,20 @@ func MeasureDedupe(ctx context.Context, t *Target, cfg DedupeConfig, tmp string)
 	// People imported, then people matched to warm the store's caches (untimed), then the probes.
 	all, truth := match.GeneratePeople(cfg.People+2*cfg.Probes, cfg.Seed)
 	people, warm, probes := all[:cfg.People], all[cfg.People:cfg.People+cfg.Probes], all[cfg.People+cfg.Probes:]
-	path := filepath.Join(tmp, fmt.Sprintf("people-%d.ndjson", cfg.People))
-	f, err := os.Create(path)
+	res := &DedupeResult{Store: t.Name, People: cfg.People}
+	imported, err := importedBefore(ctx, t, cfg)
 	if err != nil {
 		return nil, err
 	}
-	bw := bufio.NewWriterSize(f, 1<<20)
-	for i := range people {
-		line, err := PersonLine(&people[i], fmt.Sprintf("G%07d", i))
-		if err != nil {
+	if !imported {
+		if res.Import, err = importDedupePeople(ctx, t, people, cfg, tmp); err != nil {
 			return nil, err
 		}
-		bw.Write(line)
-		bw.WriteByte('\n')
-	}
-	if err := bw.Flush(); err != nil {
-		return nil, err
-	}
-	f.Close()
-	res := &DedupeResult{Store: t.Name, People: cfg.People}
-	in, err := os.Open(path)
-	if err != nil {
-		return nil, err
+		slog.Info("imported", "store", t.Name, "people", cfg.People, "took", res.Import.Round(time.Millisecond))
+	} else {
+		slog.Info("reused", "store", t.Name, "people", cfg.People)
 	}
 	sys := auth.System("bench")
-	start := time.Now()
-	if _, err := t.Store.Import(ctx, sys, "gen", in, peel.ImportOptions{TempDir: tmp}); err != nil {
-		in.Close()
-		return nil, fmt.Errorf("import: %w", err)
-	}
-	in.Close()
-	res.Import = time.Since(start)
-	slog.Info("imported", "store", t.Name, "people", cfg.People, "took", res.Import.Round(time.Millisecond))
 	if t.Name == "postgres" {
 		if _, err := t.Store.DB().ExecContext(ctx, "ANALYZE"); err != nil {
 			return nil, err
@@ -174,7 +161,7 @@ func MeasureDedupe(ctx context.Context, t *Target, cfg DedupeConfig, tmp string)
 	}
 	rows.Close()
 	// Detection runs first so match on create uses the model trained on the force's own people.
-	start = time.Now()
+	start := time.Now()
 	sum, err := t.Store.Dedupe(ctx, sys)
 	if err != nil {
 		return nil, fmt.Errorf("dedupe: %w", err)
@@ -258,6 +245,61 @@ func MeasureDedupe(ctx context.Context, t *Target, cfg DedupeConfig, tmp string)
 	return res, nil
 }
 
+// importedBefore reports whether cfg.Reuse finds the store holding this measurement's people.
+func importedBefore(ctx context.Context, t *Target, cfg DedupeConfig) (bool, error) {
+	if !cfg.Reuse {
+		return false, nil
+	}
+	var marker string
+	err := t.Store.DB().QueryRowContext(ctx, t.Store.Rebind(`SELECT value FROM settings WHERE name = ?`), dedupeBenchSetting).Scan(&marker)
+	if err != nil && !errors.Is(err, sql.ErrNoRows) {
+		return false, err
+	}
+	return marker == fmt.Sprintf("%d/%d", cfg.People, cfg.Seed), nil
+}
+
+// dedupeBenchSetting marks a store the dedupe measurement imported completely.
+const dedupeBenchSetting = "bench.dedupe.people"
+
+// importDedupePeople imports people as interchange lines and, with cfg.Reuse, marks the store as
+// holding them.
+func importDedupePeople(ctx context.Context, t *Target, people []match.Person, cfg DedupeConfig, tmp string) (time.Duration, error) {
+	path := filepath.Join(tmp, fmt.Sprintf("people-%d.ndjson", cfg.People))
+	f, err := os.Create(path)
+	if err != nil {
+		return 0, err
+	}
+	bw := bufio.NewWriterSize(f, 1<<20)
+	for i := range people {
+		line, err := PersonLine(&people[i], fmt.Sprintf("G%07d", i))
+		if err != nil {
+			return 0, err
+		}
+		bw.Write(line)
+		bw.WriteByte('\n')
+	}
+	if err := bw.Flush(); err != nil {
+		return 0, err
+	}
+	f.Close()
+	in, err := os.Open(path)
+	if err != nil {
+		return 0, err
+	}
+	defer in.Close()
+	start := time.Now()
+	if _, err := t.Store.Import(ctx, auth.System("bench"), "gen", in, peel.ImportOptions{TempDir: tmp}); err != nil {
+		return 0, fmt.Errorf("import: %w", err)
+	}
+	took := time.Since(start)
+	if cfg.Reuse {
+		if _, err := t.Store.DB().ExecContext(ctx, t.Store.Rebind(`INSERT INTO settings (name, value) VALUES (?, ?)`), dedupeBenchSetting, fmt.Sprintf("%d/%d", cfg.People, cfg.Seed)); err != nil {
+			return 0, err
+		}
+	}
+	return took, nil
+}
+
 // probeBody is a generated person as an officer's form would send them for matching.
 func probeBody(p *match.Person) *pole.Person {
 	body := &pole.Person{FamilyName: p.FamilyName, GivenNames: p.GivenNames, DOB: p.DOB}
@@ -306,7 +348,11 @@ func ReportDedupe(w io.Writer, rs []*DedupeResult) {
 	tw := tabwriter.NewWriter(w, 0, 0, 2, ' ', 0)
 	fmt.Fprintln(tw, "store\tmeasure\tpeel\tbaseline\tpeel/baseline\ttarget")
 	for _, r := range rs {
-		fmt.Fprintf(tw, "%s\timport %d generated people\t%.1f s (%.0f people/s)\t\t\t\n", r.Store, r.People, r.Import.Seconds(), float64(r.People)/r.Import.Seconds())
+		if r.Import > 0 {
+			fmt.Fprintf(tw, "%s\timport %d generated people\t%.1f s (%.0f people/s)\t\t\t\n", r.Store, r.People, r.Import.Seconds(), float64(r.People)/r.Import.Seconds())
+		} else {
+			fmt.Fprintf(tw, "%s\timport %d generated people\treused from an earlier run (-keep)\t\t\t\n", r.Store, r.People)
+		}
 		fmt.Fprintf(tw, "%s\tmatch on create p50 (vs PK read)\t%s\t%s\t%s\t\n", r.Store, ms(r.Match.Median), ms(r.PKLookup.Median), ratio(float64(r.Match.Median), float64(r.PKLookup.Median)))
 		met := "MISSED"
 		if r.Match.P99 <= 10*time.Millisecond {

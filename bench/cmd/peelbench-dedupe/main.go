@@ -2,7 +2,7 @@
 // people already held (candidates from the keys table, scored and audited) beside a primary-key
 // read, and duplicate detection over the whole store beside the same detection in memory.
 //
-//	go run ./bench/cmd/peelbench-dedupe [-people 100000] [-stores sqlite,postgres]
+//	go run ./bench/cmd/peelbench-dedupe [-people 100000] [-stores sqlite,postgres] [-keep DIR]
 package main
 
 import (
@@ -24,6 +24,7 @@ func main() {
 	stores := flag.String("stores", "sqlite,postgres", "stores to measure")
 	pg := flag.String("postgres", bench.PostgresURL(), "PostgreSQL server URL")
 	cpuProfile := flag.String("cpuprofile", "", "write a CPU profile of the whole run to this file")
+	keep := flag.String("keep", "", "keep the embedded store under this directory and reuse it in later runs of the same size (no import then)")
 	flag.Parse()
 	if *cpuProfile != "" {
 		pf, err := os.Create(*cpuProfile)
@@ -50,7 +51,12 @@ func main() {
 		if name == "postgres" {
 			t, err = bench.OpenPostgres(ctx, *pg)
 		} else {
-			t, err = bench.OpenSQLite(ctx, filepath.Join(tmp, "sqlite"))
+			dir := filepath.Join(tmp, "sqlite")
+			if *keep != "" {
+				dir = filepath.Join(*keep, fmt.Sprintf("dedupe-p%d-s%d", cfg.People, cfg.Seed))
+				cfg.Reuse = true
+			}
+			t, err = bench.OpenSQLite(ctx, dir)
 		}
 		if err != nil {
 			fmt.Fprintln(os.Stderr, err)
