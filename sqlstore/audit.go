@@ -128,22 +128,8 @@ func uniq(ids []string) []string {
 
 // insertRows inserts flat args as rows of width columns, in as few statements as the dialect allows.
 func (tx *Tx) insertRows(ctx context.Context, table, cols string, width int, args []any, suffix string) error {
-	if len(args) == 0 {
-		return nil
-	}
-	per := tx.s.dialect.MaxParams / width
-	if per > 500 {
-		per = 500
-	}
-	for len(args) > 0 {
-		n := min(len(args)/width, per)
-		q := tx.s.dialect.bulkInsert() + table + " (" + cols + ") VALUES " + placeholders(n, width) + " " + suffix
-		if _, err := tx.execPrepared(ctx, q, args[:n*width]...); err != nil {
-			return err
-		}
-		args = args[n*width:]
-	}
-	return nil
+	_, err := tx.insertRowsCount(ctx, table, cols, width, args, suffix)
+	return err
 }
 
 // execPrepared runs a statement prepared once per transaction: the multi-row inserts of an import
