@@ -48,6 +48,7 @@ func main() {
 	var rs []*bench.DedupeResult
 	for _, name := range bench.StoreNames(*stores) {
 		var t *bench.Target
+		cfg := cfg // only a kept embedded store is reused
 		if name == "postgres" {
 			t, err = bench.OpenPostgres(ctx, *pg)
 		} else {
