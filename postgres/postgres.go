@@ -28,8 +28,10 @@ func Open(ctx context.Context, url string, opts sqlstore.Options) (*sqlstore.Sto
 	if err != nil {
 		return nil, fmt.Errorf("database URL: %w", err)
 	}
-	// Plan every query with its arguments and the tables as they are now: cached generic plans
-	// made while a young database was empty kept scanning it as it grew.
+	// Statements whose text varies (long IN lists, multi-row inserts) are sent unprepared;
+	// statements of fixed text are kept prepared per connection (Dialect.ParsedOnce), and an
+	// import has each planned with the tables as they are then (Dialect.BulkWrite): cached
+	// generic plans made while a young database was empty kept scanning it as it grew.
 	cfg.DefaultQueryExecMode = pgx.QueryExecModeExec
 	db := stdlib.OpenDB(*cfg)
 	db.SetMaxOpenConns(16)
@@ -44,6 +46,8 @@ func Open(ctx context.Context, url string, opts sqlstore.Options) (*sqlstore.Sto
 	}
 	d := sqlstore.Dialect{Name: "postgres", Dollar: true, ChainLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", chainLockKey), MaxParams: 65535, WritableCTE: true,
 		Notify: "SELECT pg_notify('" + alertChannel + "', '')", IntakeLock: "SELECT pg_advisory_xact_lock(7340003)",
+		ParsedOnce:  pgx.QueryExecModeCacheStatement,
+		BulkWrite:   "SET LOCAL plan_cache_mode = force_custom_plan",
 		Analyze:     "ANALYZE records, refs, record_keys, links, person_keys, person_features",
 		AuditAppend: fmt.Sprintf("SELECT first_seq, first_prev, last_hash FROM peel_audit_append(%d, ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[], ?::int[])", chainLockKey)}
 	s := sqlstore.New(d, db, db, opts)

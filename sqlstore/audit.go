@@ -227,7 +227,7 @@ func (s *Store) appendSealed(ctx context.Context, row func(ctx context.Context, 
 	}
 	var firstSeq int64
 	var firstPrev, lastHash string
-	err := row(ctx, s.q(s.dialect.AuditAppend), ats, users, actions, recs, purposes, details, contents, linkIDs, linkEntries).
+	err := row(ctx, s.q(s.dialect.AuditAppend), s.parsedOnce([]any{ats, users, actions, recs, purposes, details, contents, linkIDs, linkEntries})...).
 		Scan(&firstSeq, &firstPrev, &lastHash)
 	if err != nil {
 		return fmt.Errorf("audit append: %w", err)

@@ -168,6 +168,9 @@ func (s *Store) ImportCallsCSV(ctx context.Context, p *auth.Principal, r io.Read
 	}
 	sum := &peel.ImportSummary{Created: map[string]int{}, Updated: map[string]int{}}
 	err = s.write(ctx, func(tx *Tx) error {
+		if err := tx.bulkWrite(ctx); err != nil {
+			return err
+		}
 		pctx, cancel := context.WithCancel(ctx)
 		defer cancel()
 		runs := make(chan *callRun, 1)

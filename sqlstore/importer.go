@@ -86,6 +86,9 @@ func (s *Store) Import(ctx context.Context, p *auth.Principal, source string, r 
 	sum := &peel.ImportSummary{Created: map[string]int{}, Updated: map[string]int{}}
 	var touched []string
 	err = s.write(ctx, func(tx *Tx) error {
+		if err := tx.bulkWrite(ctx); err != nil {
+			return err
+		}
 		w := &writer{tx: tx, p: p, vocab: vocab, source: source, keys: map[string]string{}, refs: map[string]string{}}
 		w.kinds = map[string]pole.Kind{}
 		im := &importer{w: w, sum: sum, kinds: w.kinds, created: map[string]bool{}, vocab: vocab, callNumbers: map[string]bool{}}
