@@ -8,9 +8,11 @@ import (
 	"embed"
 	"fmt"
 	"io/fs"
+	"log/slog"
 	"net/url"
 	"os"
 	"path/filepath"
+	"time"
 
 	"github.com/peel-rms/peel/sqlstore"
 	"github.com/pressly/goose/v3"
@@ -31,7 +33,10 @@ func Open(ctx context.Context, dir string, opts sqlstore.Options) (*sqlstore.Sto
 	path := filepath.Join(dir, File)
 	pragmas := url.Values{}
 	// A large page cache for the one writer: big imports touch every index at random.
-	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "cache_size(-262144)", "temp_store(MEMORY)", "mmap_size(1073741824)"} {
+	// The writer never checkpoints: a commit that crossed the write-ahead log's threshold used to
+	// copy it into the database file before returning, stalling that request and every write
+	// queued behind it. The checkpointer below does it beside them.
+	for _, p := range []string{"journal_mode(WAL)", "busy_timeout(10000)", "foreign_keys(1)", "synchronous(NORMAL)", "cache_size(-262144)", "temp_store(MEMORY)", "mmap_size(1073741824)", "wal_autocheckpoint(0)"} {
 		pragmas.Add("_pragma", p)
 	}
 	w, err := sql.Open("sqlite", "file:"+path+"?"+pragmas.Encode()+"&_txlock=immediate")
@@ -63,11 +68,55 @@ func Open(ctx context.Context, dir string, opts sqlstore.Options) (*sqlstore.Sto
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxLifetime(0)
 	s := sqlstore.New(sqlstore.Dialect{Name: "sqlite", MaxParams: 32766, CacheStatements: true, BulkInsert: "INSERT OR FAIL INTO", OneWriter: true}, w, r, opts)
+	ck, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		s.Close()
+		return nil, err
+	}
+	ck.SetMaxOpenConns(1)
+	s.Background(func(ctx context.Context) { checkpoint(ctx, ck, s.Logger()) })
 	if err := s.EnsureDefaults(ctx); err != nil {
 		s.Close()
 		return nil, err
 	}
 	return s, nil
+}
+
+// checkpointEvery is how often the checkpointer copies committed pages from the write-ahead log
+// into the database file.
+const checkpointEvery = 200 * time.Millisecond
+
+// restartFrames is the length of the write-ahead log, in pages, past which the checkpointer makes
+// the next writer start it again from its beginning.
+const restartFrames = 1000
+
+// checkpoint copies what the write-ahead log holds into the database file, in the background, until
+// ctx ends, then closes db. A passive checkpoint waits on no reader or writer: it copies what no
+// reader still needs, and the rest the next time. The writer starts the log again from its
+// beginning only when it begins after a checkpoint that copied everything, which writes arriving
+// without pause can prevent for ever; so once the log is longer than restartFrames a restarting
+// checkpoint holds new writes back while it finishes, as the writer's own checkpoints did.
+func checkpoint(ctx context.Context, db *sql.DB, log *slog.Logger) {
+	defer db.Close()
+	t := time.NewTicker(checkpointEvery)
+	defer t.Stop()
+	failing := false
+	for {
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+		var busy, frames, done int
+		err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &done)
+		if err == nil && frames > restartFrames {
+			err = db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &frames, &done)
+		}
+		if err != nil && ctx.Err() == nil && !failing {
+			log.Error("checkpoint", "err", err)
+		}
+		failing = err != nil
+	}
 }
 
 func migrate(ctx context.Context, db *sql.DB) error {

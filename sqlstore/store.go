@@ -171,6 +171,9 @@ func (s *Store) Close() error {
 	return err
 }
 
+// Logger returns the store's logger.
+func (s *Store) Logger() *slog.Logger { return s.log }
+
 // Dialect returns the store's SQL dialect.
 func (s *Store) Dialect() Dialect { return s.dialect }
 
