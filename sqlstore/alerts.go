@@ -54,7 +54,7 @@ func (tx *Tx) appendAlerts(ctx context.Context) error {
 
 // AlertsAfter returns the alerts after seq, oldest first, at most limit.
 func (s *Store) AlertsAfter(ctx context.Context, seq int64, limit int) ([]peel.Alert, error) {
-	rows, err := s.r.QueryContext(ctx, s.q(`SELECT seq, payload FROM alerts WHERE seq > ? ORDER BY seq LIMIT ?`), seq, limit)
+	rows, err := (&reader{s: s, db: s.r}).query(ctx, `SELECT seq, payload FROM alerts WHERE seq > ? ORDER BY seq LIMIT ?`, seq, limit)
 	if err != nil {
 		return nil, err
 	}

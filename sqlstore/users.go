@@ -357,7 +357,7 @@ func (s *Store) SessionPrincipal(ctx context.Context, secret string) (*auth.Prin
 	digest := auth.Digest(secret)
 	var userID string
 	var created, seen int64
-	err := s.r.QueryRowContext(ctx, s.q(`SELECT user_id, created_at, last_seen FROM sessions WHERE digest = ?`), digest).Scan(&userID, &created, &seen)
+	err := (&reader{s: s, db: s.r}).queryRow(ctx, `SELECT user_id, created_at, last_seen FROM sessions WHERE digest = ?`, digest).Scan(&userID, &created, &seen)
 	if isNoRows(err) {
 		return nil, nil, pole.Errorf(pole.EUnauthorized, "your session has ended; sign in again")
 	}
@@ -369,7 +369,7 @@ func (s *Store) SessionPrincipal(ctx context.Context, secret string) (*auth.Prin
 		_, _ = s.w.ExecContext(ctx, s.q(`DELETE FROM sessions WHERE digest = ?`), digest)
 		return nil, nil, pole.Errorf(pole.EUnauthorized, "your session has expired; sign in again")
 	}
-	u, err := scanUser(s.r.QueryRowContext(ctx, s.q(`SELECT `+userCols+` FROM users WHERE id = ?`), userID))
+	u, err := scanUser((&reader{s: s, db: s.r}).queryRow(ctx, `SELECT `+userCols+` FROM users WHERE id = ?`, userID))
 	if err != nil || u.Disabled {
 		return nil, nil, pole.Errorf(pole.EUnauthorized, "your session has ended; sign in again")
 	}

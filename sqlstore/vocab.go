@@ -107,7 +107,7 @@ func (tx *Tx) setSetting(ctx context.Context, name, value string) error {
 // Setting returns a setting's value, or def when unset.
 func (s *Store) Setting(ctx context.Context, name, def string) (string, error) {
 	var v string
-	err := s.r.QueryRowContext(ctx, s.q(`SELECT value FROM settings WHERE name = ?`), name).Scan(&v)
+	err := (&reader{s: s, db: s.r}).queryRow(ctx, `SELECT value FROM settings WHERE name = ?`, name).Scan(&v)
 	if err != nil {
 		if isNoRows(err) {
 			return def, nil
