@@ -11,9 +11,9 @@ import (
 	"github.com/peel-rms/peel/sqlstore"
 )
 
-// TestWriteEachStandsAlone commits writes sharing a transaction, each behind its own savepoint:
-// a write that fails after its rows reached the database, or on a constraint (which aborts a
-// PostgreSQL transaction until rolled back), leaves nothing and takes nothing else with it.
+// TestWriteEachStandsAlone commits writes sharing a transaction: a write that fails after its rows
+// reached the database, or on a constraint (which aborts a PostgreSQL transaction until rolled
+// back), leaves nothing and takes nothing else with it; writes that all succeed all commit.
 func TestWriteEachStandsAlone(t *testing.T) {
 	ctx := context.Background()
 	open := map[string]func(t *testing.T) *sqlstore.Store{
@@ -61,7 +61,10 @@ func TestWriteEachStandsAlone(t *testing.T) {
 			if !errors.Is(errs[1], refused) || errs[3] == nil {
 				t.Fatalf("failing writes answered %v and %v", errs[1], errs[3])
 			}
-			for key, want := range map[string]int{"a": 1, "b": 0, "c": 1, "d": 1} {
+			if errs := s.WriteEach(ctx, []func(tx *sqlstore.Tx) error{put("e"), put("f"), put("g")}); errs[0] != nil || errs[1] != nil || errs[2] != nil {
+				t.Fatalf("a batch of good writes failed: %v", errs)
+			}
+			for key, want := range map[string]int{"a": 1, "b": 0, "c": 1, "d": 1, "e": 1, "f": 1, "g": 1} {
 				var n int
 				q := `SELECT COUNT(*) FROM settings WHERE name = 'batch:` + key + `'`
 				if err := s.DB().QueryRowContext(ctx, q).Scan(&n); err != nil {
