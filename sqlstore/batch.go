@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// Group commit of writes that arrive together (incident intake). Each write still runs as its
-// own unit: a savepoint around it, rolled back alone when it fails, so one caller's bad report
-// never undoes another's. What they share is the transaction's fixed cost: the begin, the audit
+// Group commit of writes that arrive together (incident intake). Each write still stands alone:
+// when one fails, the batch runs again without it, the others each behind a savepoint (see
+// writeEach), so one caller's bad report never undoes another's. What they share is the transaction's fixed cost: the begin, the audit
 // chain's lock and head, the commit, and the pages of indexes they all touch, written once.
 
 // maxWriteBatch bounds the writes committed together.
