@@ -68,7 +68,9 @@ func Open(ctx context.Context, dir string, opts sqlstore.Options) (*sqlstore.Sto
 	r.SetMaxIdleConns(8)
 	r.SetConnMaxLifetime(0)
 	s := sqlstore.New(sqlstore.Dialect{Name: "sqlite", MaxParams: 32766, CacheStatements: true, BulkInsert: "INSERT OR FAIL INTO", OneWriter: true}, w, r, opts)
-	ck, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(10000)")
+	// No busy timeout: a restarting checkpoint holds new writes back while it waits, so it must
+	// give up at once when a write or a long read is under way, and try again next time.
+	ck, err := sql.Open("sqlite", "file:"+path+"?_pragma=busy_timeout(0)")
 	if err != nil {
 		s.Close()
 		return nil, err
@@ -95,7 +97,8 @@ const restartFrames = 1000
 // reader still needs, and the rest the next time. The writer starts the log again from its
 // beginning only when it begins after a checkpoint that copied everything, which writes arriving
 // without pause can prevent for ever; so once the log is longer than restartFrames a restarting
-// checkpoint holds new writes back while it finishes, as the writer's own checkpoints did.
+// checkpoint is tried too, which succeeds at a moment when no write is under way and no reader
+// is still reading the log, and makes the next writer start it again.
 func checkpoint(ctx context.Context, db *sql.DB, log *slog.Logger) {
 	defer db.Close()
 	t := time.NewTicker(checkpointEvery)
