@@ -167,18 +167,7 @@ func (s *Store) writeAll(ctx context.Context, fs []func(tx *Tx) error) (errs []e
 			errs[i] = err
 			return errs, i
 		}
-		// What the hazard watch is told: what the write named, or everything it changed.
-		if tx.watched != nil {
-			watched = append(watched, *tx.watched...)
-		} else {
-			for _, c := range tx.changes[changes:] {
-				if c.Kind == "record" && c.ID != "" {
-					watched = append(watched, c.ID)
-				}
-			}
-			watched = append(watched, tx.linkEnds[linkEnds:]...)
-		}
-		tx.watched = nil
+		watched = append(watched, tx.takeWatched(changes, linkEnds)...)
 	}
 	tx.watched = &watched
 	if err := tx.commit(ctx); err != nil {
@@ -186,6 +175,25 @@ func (s *Store) writeAll(ctx context.Context, fs []func(tx *Tx) error) (errs []e
 	}
 	s.committed(ctx, tx)
 	return errs, -1
+}
+
+// takeWatched returns what the hazard watch is told of the write that began when the transaction
+// had the given numbers of changes and link ends: what the write named, or everything it changed;
+// and clears what it named.
+func (tx *Tx) takeWatched(changes, linkEnds int) []string {
+	var watched []string
+	if tx.watched != nil {
+		watched = *tx.watched
+	} else {
+		for _, c := range tx.changes[changes:] {
+			if c.Kind == "record" && c.ID != "" {
+				watched = append(watched, c.ID)
+			}
+		}
+		watched = append(watched, tx.linkEnds[linkEnds:]...)
+	}
+	tx.watched = nil
+	return watched
 }
 
 // writeSaved runs each f in one transaction, each behind its own savepoint, and commits what
@@ -228,18 +236,7 @@ func (s *Store) writeSaved(ctx context.Context, fs []func(tx *Tx) error) []error
 			}
 		} else {
 			ok++
-			// What the hazard watch is told: what the write named, or everything it changed.
-			if tx.watched != nil {
-				watched = append(watched, *tx.watched...)
-			} else {
-				for _, c := range tx.changes[m.changes:] {
-					if c.Kind == "record" && c.ID != "" {
-						watched = append(watched, c.ID)
-					}
-				}
-				watched = append(watched, tx.linkEnds[m.linkEnds:]...)
-			}
-			tx.watched = nil
+			watched = append(watched, tx.takeWatched(m.changes, m.linkEnds)...)
 		}
 		if _, err := tx.exec(ctx, `RELEASE SAVEPOINT batched`); err != nil {
 			return fail(fmt.Errorf("release savepoint: %w", err))
