@@ -44,9 +44,15 @@ func Open(ctx context.Context, url string, opts sqlstore.Options) (*sqlstore.Sto
 		db.Close()
 		return nil, err
 	}
+	// Behind a connection pooler that cannot keep prepared statements (PgBouncer before 1.21 in
+	// transaction mode), statement_cache_capacity=0 in the URL sends every statement unprepared.
+	var parsedOnce any
+	if cfg.StatementCacheCapacity > 0 {
+		parsedOnce = pgx.QueryExecModeCacheStatement
+	}
 	d := sqlstore.Dialect{Name: "postgres", Dollar: true, ChainLock: fmt.Sprintf("SELECT pg_advisory_xact_lock(%d)", chainLockKey), MaxParams: 65535, WritableCTE: true,
 		Notify: "SELECT pg_notify('" + alertChannel + "', '')", IntakeLock: "SELECT pg_advisory_xact_lock(7340003)",
-		ParsedOnce:  pgx.QueryExecModeCacheStatement,
+		ParsedOnce:  parsedOnce,
 		BulkWrite:   "SET LOCAL plan_cache_mode = force_custom_plan",
 		Analyze:     "ANALYZE records, refs, record_keys, links, person_keys, person_features",
 		AuditAppend: fmt.Sprintf("SELECT first_seq, first_prev, last_hash FROM peel_audit_append(%d, ?::bigint[], ?::text[], ?::text[], ?::text[], ?::text[], ?::text[], ?::bytea[], ?::text[], ?::int[])", chainLockKey)}
