@@ -8,9 +8,9 @@ import (
 	"time"
 )
 
-// Group commit of writes that arrive together (incident intake). Each write still stands alone:
-// when one fails, the batch runs again without it, the others each behind a savepoint (see
-// writeEach), so one caller's bad report never undoes another's. What they share is the transaction's fixed cost: the begin, the audit
+// Group commit of writes that arrive together (incident intake). Each write still runs as its
+// own unit: a savepoint around it, rolled back alone when it fails, so one caller's bad report
+// never undoes another's. What they share is the transaction's fixed cost: the begin, the audit
 // chain's lock and head, the commit, and the pages of indexes they all touch, written once.
 
 // maxWriteBatch bounds the writes committed together.
@@ -111,94 +111,13 @@ func (tx *Tx) restore(m txMark) {
 	}
 }
 
-// writeEach runs each f in one transaction and commits what succeeded. errs[i] is f[i]'s error, or
-// the transaction's when it could not commit. The writes first run one after another with nothing
-// between them; if one fails, that transaction is rolled back, the failed write keeps its error,
-// and the others run again, each behind its own savepoint. A savepoint and its release are two
-// round trips per write to PostgreSQL, spent for nothing when, as almost always, every write of a
-// batch succeeds.
+// writeEach runs each f in one transaction, each behind its own savepoint, and commits what
+// succeeded. errs[i] is f[i]'s error, or the transaction's when it could not commit.
 func (s *Store) writeEach(ctx context.Context, fs []func(tx *Tx) error) []error {
 	if len(fs) == 1 {
 		// Alone, a write needs no savepoint: its failure rolls back the transaction.
 		return []error{s.write(ctx, fs[0])}
 	}
-	errs, failed := s.writeAll(ctx, fs)
-	if failed < 0 {
-		return errs
-	}
-	rest := make([]func(tx *Tx) error, 0, len(fs)-1)
-	rest = append(append(rest, fs[:failed]...), fs[failed+1:]...)
-	var restErrs []error
-	if len(rest) == 1 {
-		restErrs = []error{s.write(ctx, rest[0])}
-	} else {
-		restErrs = s.writeSaved(ctx, rest)
-	}
-	copy(errs, restErrs[:failed])
-	copy(errs[failed+1:], restErrs[failed:])
-	return errs
-}
-
-// writeAll runs every f in one transaction without savepoints and commits it. When f[i] fails it
-// stops there, rolls back, and answers f[i]'s error at i and failed = i; otherwise failed is -1 and
-// errs are nil, or all the transaction's error when it could not begin or commit.
-func (s *Store) writeAll(ctx context.Context, fs []func(tx *Tx) error) (errs []error, failed int) {
-	errs = make([]error, len(fs))
-	all := func(err error) ([]error, int) {
-		for i := range errs {
-			errs[i] = err
-		}
-		return errs, -1
-	}
-	sqlTx, err := s.w.BeginTx(ctx, nil)
-	if err != nil {
-		return all(fmt.Errorf("begin: %w", err))
-	}
-	tx := &Tx{Tx: sqlTx, s: s, now: s.Now()}
-	defer sqlTx.Rollback()
-	var watched []string
-	for i, f := range fs {
-		changes, linkEnds := len(tx.changes), len(tx.linkEnds)
-		err := f(tx)
-		if err == nil {
-			err = tx.flush(ctx)
-		}
-		if err != nil {
-			errs[i] = err
-			return errs, i
-		}
-		watched = append(watched, tx.takeWatched(changes, linkEnds)...)
-	}
-	tx.watched = &watched
-	if err := tx.commit(ctx); err != nil {
-		return all(err)
-	}
-	s.committed(ctx, tx)
-	return errs, -1
-}
-
-// takeWatched returns what the hazard watch is told of the write that began when the transaction
-// had the given numbers of changes and link ends: what the write named, or everything it changed;
-// and clears what it named.
-func (tx *Tx) takeWatched(changes, linkEnds int) []string {
-	var watched []string
-	if tx.watched != nil {
-		watched = *tx.watched
-	} else {
-		for _, c := range tx.changes[changes:] {
-			if c.Kind == "record" && c.ID != "" {
-				watched = append(watched, c.ID)
-			}
-		}
-		watched = append(watched, tx.linkEnds[linkEnds:]...)
-	}
-	tx.watched = nil
-	return watched
-}
-
-// writeSaved runs each f in one transaction, each behind its own savepoint, and commits what
-// succeeded. errs[i] is f[i]'s error, or the transaction's when it could not commit.
-func (s *Store) writeSaved(ctx context.Context, fs []func(tx *Tx) error) []error {
 	errs := make([]error, len(fs))
 	fail := func(err error) []error {
 		for i := range errs {
@@ -236,7 +155,18 @@ func (s *Store) writeSaved(ctx context.Context, fs []func(tx *Tx) error) []error
 			}
 		} else {
 			ok++
-			watched = append(watched, tx.takeWatched(m.changes, m.linkEnds)...)
+			// What the hazard watch is told: what the write named, or everything it changed.
+			if tx.watched != nil {
+				watched = append(watched, *tx.watched...)
+			} else {
+				for _, c := range tx.changes[m.changes:] {
+					if c.Kind == "record" && c.ID != "" {
+						watched = append(watched, c.ID)
+					}
+				}
+				watched = append(watched, tx.linkEnds[m.linkEnds:]...)
+			}
+			tx.watched = nil
 		}
 		if _, err := tx.exec(ctx, `RELEASE SAVEPOINT batched`); err != nil {
 			return fail(fmt.Errorf("release savepoint: %w", err))

@@ -11,9 +11,10 @@ import (
 	"github.com/peel-rms/peel/sqlstore"
 )
 
-// TestWriteEachStandsAlone commits writes sharing a transaction: a write that fails after its rows
-// reached the database, or on a constraint (which aborts a PostgreSQL transaction until rolled
-// back), leaves nothing and takes nothing else with it; writes that all succeed all commit.
+// TestWriteEachStandsAlone commits writes sharing a transaction, each behind its own savepoint:
+// a write that fails after its rows reached the database, or on a constraint (which aborts a
+// PostgreSQL transaction until rolled back), leaves nothing and takes nothing else with it;
+// writes that all succeed all commit.
 func TestWriteEachStandsAlone(t *testing.T) {
 	ctx := context.Background()
 	open := map[string]func(t *testing.T) *sqlstore.Store{

@@ -76,7 +76,7 @@ func (s *Store) Intake(ctx context.Context, p *auth.Principal, in *peel.IntakeRe
 	// reports raise a new incident there, and working them out is most of an intake's work. A
 	// hazard written meanwhile is caught by the hazard watch, as any added later is.
 	early, earlyPlace := s.earlyHazards(ctx, in.Location)
-	// Reports arriving together commit together (writeBatched), each standing alone.
+	// Reports arriving together commit together, each behind its own savepoint (writeBatched).
 	err = s.writeBatched(ctx, func(tx *Tx) error {
 		if l := tx.s.dialect.IntakeLock; l != "" {
 			if _, err := tx.exec(ctx, l); err != nil {
