@@ -136,3 +136,23 @@ func migrate(ctx context.Context, db *sql.DB) error {
 	}
 	return nil
 }
+
+// Backup writes a consistent copy of the embedded store in dir to the new file out, while the
+// store may be serving: SQLite's VACUUM INTO reads one snapshot, whatever the write-ahead log still
+// holds included, and writes it compacted. The copy is a complete store: put it in a directory as
+// File to open it.
+func Backup(ctx context.Context, dir, out string) error {
+	if _, err := os.Stat(out); err == nil {
+		return fmt.Errorf("backup: %s already exists", out)
+	}
+	db, err := sql.Open("sqlite", "file:"+filepath.Join(dir, File)+"?_pragma=busy_timeout(10000)")
+	if err != nil {
+		return err
+	}
+	defer db.Close()
+	if _, err := db.ExecContext(ctx, "VACUUM INTO ?", out); err != nil {
+		os.Remove(out)
+		return fmt.Errorf("backup: %w", err)
+	}
+	return nil
+}

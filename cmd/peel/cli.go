@@ -8,13 +8,16 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
 
 	"golang.org/x/term"
 
 	"github.com/peel-rms/peel"
+	"github.com/peel-rms/peel/audit"
 	"github.com/peel-rms/peel/auth"
 	"github.com/peel-rms/peel/pole"
+	"github.com/peel-rms/peel/sqlite"
 )
 
 // cli is the principal of command-line work: the operator at the server's console.
@@ -188,6 +191,44 @@ func (m *Main) exportCmd(ctx context.Context, args []string) error {
 		w = f
 	}
 	return s.Export(ctx, cli(), w)
+}
+
+// backupCmd writes a consistent copy of the embedded store to a new file, while a server may be
+// using the store. The copy is a disclosure of everything, so it is audited first: the copy holds
+// its own entry.
+func (m *Main) backupCmd(ctx context.Context, args []string) error {
+	var sf storeFlags
+	fs := m.flags("backup", &sf)
+	out := fs.String("out", "", "the new file to write the copy to")
+	if err := parse(fs, args); err != nil {
+		return err
+	}
+	if *out == "" || fs.NArg() > 0 {
+		return usageError{"backup takes --out FILE and no arguments"}
+	}
+	if sf.db != "" {
+		return errors.New("peel backup copies the embedded store; back up PostgreSQL with pg_dump")
+	}
+	if _, err := os.Stat(*out); err == nil {
+		return fmt.Errorf("%s already exists: a backup is written to a new file", *out)
+	}
+	abs, err := filepath.Abs(*out)
+	if err != nil {
+		return err
+	}
+	s, err := m.open(ctx, sf)
+	if err != nil {
+		return err
+	}
+	defer s.Close()
+	if err := s.Consult(ctx, cli(), audit.ActionExport, nil, "backup of the whole store to "+abs); err != nil {
+		return err
+	}
+	if err := sqlite.Backup(ctx, sf.data, abs); err != nil {
+		return err
+	}
+	fmt.Fprintf(m.Stdout, "backed up to %s\n", abs)
+	return nil
 }
 
 func (m *Main) auditVerify(ctx context.Context, args []string) error {

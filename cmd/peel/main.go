@@ -1,5 +1,5 @@
 // Command peel is Peel, a police record management system: one binary that serves the web UI and
-// the API, and runs the command-line tasks (users, tokens, import, export, dedupe, audit) against
+// the API, and runs the command-line tasks (users, tokens, import, export, backup, dedupe, audit) against
 // the embedded store (--data DIR) or PostgreSQL (--db URL).
 package main
 
@@ -57,6 +57,7 @@ commands:
   import [--source S] [--format calls-csv] FILE|-
                                            import interchange NDJSON (or provider call records), all or nothing
   export [--out FILE]                      export the store as interchange NDJSON
+  backup --out FILE                        copy the embedded store, consistent while it serves
   dedupe [--kind person]                   find duplicate people for review
   audit verify                             check the audit log's hash chain
 
@@ -110,6 +111,8 @@ func (m *Main) run(ctx context.Context, args []string) error {
 		return m.importCmd(ctx, rest)
 	case "export":
 		return m.exportCmd(ctx, rest)
+	case "backup":
+		return m.backupCmd(ctx, rest)
 	case "dedupe":
 		return m.dedupeCmd(ctx, rest)
 	case "audit":

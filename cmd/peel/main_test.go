@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"context"
 	"encoding/json"
+	"fmt"
 	"io"
 	"net/http"
 	"os"
@@ -11,6 +12,11 @@ import (
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/peel-rms/peel"
+	"github.com/peel-rms/peel/auth"
+	"github.com/peel-rms/peel/sqlite"
+	"github.com/peel-rms/peel/sqlstore"
 )
 
 // run runs a peel command in process and returns its exit code, stdout and stderr.
@@ -75,6 +81,44 @@ func TestCommandLine(t *testing.T) {
 	code, out, _ = run(t, env, "", "audit", "verify")
 	if code != 0 || !strings.HasPrefix(out, "ok ") || !strings.HasSuffix(out, " entries\n") {
 		t.Errorf("audit verify: %d %q", code, out)
+	}
+	var entries int
+	fmt.Sscanf(out, "ok %d entries", &entries)
+
+	// A backup taken while a server holds the store open, with a write of its still in the
+	// write-ahead log: the copy is a complete store holding that write and the backup's own entry.
+	s, err := sqlite.Open(context.Background(), dir, sqlstore.Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Import(context.Background(), auth.System("test"), "late", strings.NewReader(`{"kind":"person","ref":"P9","family_name":"Late"}`+"\n"), peel.ImportOptions{}); err != nil {
+		t.Fatal(err)
+	}
+	entries++ // the import's
+	copyFile := filepath.Join(t.TempDir(), "copy.db")
+	code, out, errs = run(t, env, "", "backup", "--out", copyFile)
+	if code != 0 || !strings.Contains(out, copyFile) {
+		t.Fatalf("backup: %d %q %q", code, out, errs)
+	}
+	if code, _, errs := run(t, env, "", "backup", "--out", copyFile); code != 1 || !strings.Contains(errs, "already exists") {
+		t.Errorf("backup over an existing file: %d %q", code, errs)
+	}
+	if code, _, errs := run(t, map[string]string{"PEEL_DB": "postgres://nowhere.invalid/peel"}, "", "backup", "--out", filepath.Join(t.TempDir(), "x")); code != 1 || !strings.Contains(errs, "pg_dump") {
+		t.Errorf("backup of PostgreSQL: %d %q", code, errs)
+	}
+	restored := t.TempDir()
+	if err := os.Rename(copyFile, filepath.Join(restored, sqlite.File)); err != nil {
+		t.Fatal(err)
+	}
+	renv := map[string]string{"PEEL_DATA": restored}
+	code, out, _ = run(t, renv, "", "audit", "verify")
+	if want := fmt.Sprintf("ok %d entries\n", entries+1); code != 0 || out != want {
+		t.Errorf("audit verify of the copy: %d %q, want %q (the backup's own entry last)", code, out, want)
+	}
+	code, out, _ = run(t, renv, "", "export")
+	if code != 0 || strings.Count(out, "\n") != 7 || !strings.Contains(out, `"family_name":"Late"`) || !strings.Contains(out, `"vrm":"AB12CDE"`) {
+		t.Errorf("export of the copy: %d %q", code, out)
 	}
 }
 
