@@ -104,6 +104,7 @@ func checkpoint(ctx context.Context, db *sql.DB, log *slog.Logger) {
 	t := time.NewTicker(checkpointEvery)
 	defer t.Stop()
 	failing := false
+	restarted := -1 // the log's length at the last restarting checkpoint that succeeded
 	for {
 		select {
 		case <-ctx.Done():
@@ -112,8 +113,13 @@ func checkpoint(ctx context.Context, db *sql.DB, log *slog.Logger) {
 		}
 		var busy, frames, done int
 		err := db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(PASSIVE)").Scan(&busy, &frames, &done)
-		if err == nil && frames > restartFrames {
+		// Once a restart has succeeded the log keeps its length until the next write starts it
+		// again; an idle store is not asked again (each try takes the writer's lock a moment).
+		if err == nil && frames > restartFrames && frames != restarted {
 			err = db.QueryRowContext(ctx, "PRAGMA wal_checkpoint(RESTART)").Scan(&busy, &frames, &done)
+			if err == nil && busy == 0 {
+				restarted = frames
+			}
 		}
 		if err != nil && ctx.Err() == nil && !failing {
 			log.Error("checkpoint", "err", err)
